@@ -1,0 +1,47 @@
+# The lab's entry points. `make up` and `make test` set up what they need first,
+# so a fresh clone needs nothing else (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.inferlab-setup
+# The Procfile drives the local lab; Tilt's --local mode reads the same file.
+PROCFILE ?= Procfile
+
+.PHONY: help setup up test test-unit lint bench export-model clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+setup: $(STAMP)  ## create .venv with the lab and the test tools (idempotent)
+
+# Re-run pip only when the dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	touch $@
+
+up: setup  ## run the local lab (the processes of the Procfile)
+	$(BIN)/honcho --procfile $(PROCFILE) start
+
+test: setup  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+test-unit: setup  ## run the fast tests only
+	$(BIN)/python -m pytest -m 'not integration'
+
+lint: setup  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup  ## service vs in-process throughput and latency (see docs/performance.md)
+	$(BIN)/python -m services.inference.bench
+
+# Torch is only needed here, in a venv of its own; the exported files are committed.
+export-model:  ## re-export the ONNX models under models/ (needs torch)
+	test -x .venv-export/bin/python || $(PYTHON) -m venv .venv-export
+	.venv-export/bin/python -m pip install --quiet -e '.[export]'
+	.venv-export/bin/python -m services.export --out models
+
+clean:  ## remove the virtual environments and caches
+	rm -rf $(VENV) .venv-export .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""inferlab's server-side processes: the inference service, the model export, the registry tools."""

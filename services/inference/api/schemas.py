@@ -1,0 +1,63 @@
+"""Response bodies of the v1 API (msgspec structs: fast to encode, and documented in OpenAPI)."""
+
+from __future__ import annotations
+
+from msgspec import Struct
+
+from services.inference.dataplane import Classification
+
+
+class Prediction(Struct):
+    label: str
+    index: int
+    score: float
+
+
+class ImageInfo(Struct):
+    width: int
+    height: int
+
+
+class PredictResponse(Struct):
+    model: str
+    version: str
+    predictions: list[Prediction]
+    timings_ms: dict[str, float]
+    """Milliseconds per stage: queue, decode, preprocess, inference, postprocess, total."""
+    image: ImageInfo
+    batch_size: int
+
+    @classmethod
+    def from_classification(cls, result: Classification) -> PredictResponse:
+        return cls(
+            model=result.model,
+            version=result.version,
+            predictions=[Prediction(p.label, p.index, round(p.score, 6)) for p in result.predictions],
+            timings_ms={stage: round(s * 1000, 3) for stage, s in result.timings.items()},
+            image=ImageInfo(*result.original_size),
+            batch_size=result.batch_size,
+        )
+
+
+class BatchItem(Struct, omit_defaults=True):
+    filename: str | None
+    status: int
+    result: PredictResponse | None = None
+    error: str | None = None
+
+
+class BatchResponse(Struct):
+    results: list[BatchItem]
+
+
+class ModelInfo(Struct):
+    name: str
+    version: str
+    ready: bool
+    classes: int
+    input_shape: list[int]
+    default: bool
+
+
+class ModelList(Struct):
+    models: list[ModelInfo]

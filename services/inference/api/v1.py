@@ -1,0 +1,84 @@
+"""The simple upload API: `POST /v1/predict`, `POST /v1/predict/batch`, `GET /v1/models`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+
+from services.inference.api.schemas import (
+    BatchItem,
+    BatchResponse,
+    ModelInfo,
+    ModelList,
+    PredictResponse,
+)
+from services.inference.api.uploads import BatchUploadOperation, SingleUploadOperation, read_images
+from services.inference.dataplane import Classification, DataPlane
+from services.inference.errors import BadInput
+
+TopK = Annotated[int | None, Parameter(ge=1, le=1000, description="How many classes to return.")]
+ModelName = Annotated[str | None, Parameter(description="Model name (default: the service's default).")]
+Version = Annotated[str | None, Parameter(description="Model version (default: the model's first).")]
+
+
+class PredictController(Controller):
+    path = "/v1"
+    tags = ["v1: upload API"]
+
+    @post("/predict", status_code=200, operation_class=SingleUploadOperation)
+    async def predict(
+        self,
+        request: Request,
+        dataplane: DataPlane,
+        top_k: TopK = None,
+        model: ModelName = None,
+        version: Version = None,
+    ) -> PredictResponse:
+        """Classify one image sent as the form field `file` or as a raw `image/*` body."""
+        images = await read_images(request)
+        if len(images) != 1:
+            raise BadInput(f"Send one image here ({len(images)} came); use /v1/predict/batch for several.")
+        result = await dataplane.classify(images[0][1], top_k or dataplane.default_top_k, model, version)
+        return PredictResponse.from_classification(result)
+
+    @post("/predict/batch", status_code=200, operation_class=BatchUploadOperation)
+    async def predict_batch(
+        self,
+        request: Request,
+        dataplane: DataPlane,
+        top_k: TopK = None,
+        model: ModelName = None,
+        version: Version = None,
+    ) -> BatchResponse:
+        """Classify several images (repeated form field `file`); each gets its own answer or error."""
+        images = await read_images(request)
+        outcomes = await dataplane.classify_many(
+            [data for _, data in images], top_k or dataplane.default_top_k, model, version
+        )
+        return BatchResponse([_batch_item(name, outcome) for (name, _), outcome in zip(images, outcomes, strict=True)])
+
+    @get("/models")
+    async def models(self, dataplane: DataPlane) -> ModelList:
+        """The models this service serves; the first is the default."""
+        default = dataplane.repository.default
+        return ModelList(
+            [
+                ModelInfo(
+                    name=m.name,
+                    version=m.version,
+                    ready=m.ready,
+                    classes=len(m.spec.labels),
+                    input_shape=list(m.spec.preprocess.input_shape),
+                    default=m is default,
+                )
+                for m in dataplane.repository
+            ]
+        )
+
+
+def _batch_item(filename: str | None, outcome: Classification | Exception) -> BatchItem:
+    if isinstance(outcome, Classification):
+        return BatchItem(filename, 200, result=PredictResponse.from_classification(outcome))
+    return BatchItem(filename, outcome.status_code, error=outcome.message)

@@ -1,0 +1,84 @@
+"""The Litestar app factory. Nothing is loaded at import: models load in the lifespan hook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+
+from services.inference.api.errors import EXCEPTION_HANDLERS
+from services.inference.api.v1 import PredictController
+from services.inference.api.v2 import OpenInferenceController, _server_version
+from services.inference.dataplane import BatchingConfig, DataPlane
+from services.inference.repository import ModelRepository
+from services.inference.runtime import OnnxClassifier
+from services.inference.scheduler import Scheduler
+from services.inference.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+def load_models(settings: ServiceSettings) -> ModelRepository:
+    """Load and warm every configured model; the service is ready only after this returns."""
+    repository = ModelRepository()
+    for uri in settings.models:
+        model = OnnxClassifier(
+            uri, intra_op_threads=settings.intra_op_threads, max_image_pixels=settings.max_image_pixels
+        )
+        model.load()
+        model.warmup(settings.warmup_runs)
+        repository.add(model)
+    return repository
+
+
+def build_dataplane(settings: ServiceSettings, repository: ModelRepository) -> DataPlane:
+    batching = None
+    if settings.batch_max_size > 1:
+        batching = BatchingConfig(settings.batch_max_size, settings.batch_max_wait_ms / 1000)
+    return DataPlane(
+        repository,
+        Scheduler(settings.workers, settings.queue_size, settings.retry_after_s),
+        max_batch_images=settings.max_batch_images,
+        default_top_k=settings.default_top_k,
+        batching=batching,
+    )
+
+
+def create_app(settings: ServiceSettings | None = None) -> Litestar:
+    settings = settings or ServiceSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        repository = await asyncio.to_thread(load_models, settings)
+        dataplane = build_dataplane(settings, repository)
+        app.state.dataplane = dataplane
+        try:
+            yield
+        finally:
+            await dataplane.close()
+            await asyncio.to_thread(dataplane.scheduler.shutdown)
+            repository.unload_all()
+
+    def provide_dataplane(state: State) -> DataPlane:
+        return state.dataplane
+
+    return Litestar(
+        route_handlers=[PredictController, OpenInferenceController],
+        lifespan=[lifespan],
+        dependencies={"dataplane": Provide(provide_dataplane, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="inferlab inference service",
+            version=_server_version(),
+            description="Image classification with ONNX models: a simple upload API (v1) and the "
+            "Open Inference Protocol (v2).",
+        ),
+        state=State({"settings": settings}),
+    )

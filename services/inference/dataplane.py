@@ -1,0 +1,139 @@
+"""The protocol-free data plane: what both HTTP APIs (v1 and Open Inference Protocol) call.
+
+It picks the model, reserves capacity, runs decode -> preprocess -> inference -> postprocess
+on the scheduler's workers (never on the event loop), and times each stage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from services.inference.batching import MicroBatcher
+from services.inference.errors import BadInput, InferlabError
+from services.inference.postprocessing import ClassScore
+from services.inference.repository import ModelRepository
+from services.inference.runtime import OnnxClassifier, StageTimer
+from services.inference.scheduler import Scheduler
+
+
+@dataclass(frozen=True)
+class Classification:
+    model: str
+    version: str
+    predictions: list[ClassScore]
+    timings: dict[str, float]
+    """Seconds per stage: queue, decode, preprocess, inference, postprocess, and total."""
+    original_size: tuple[int, int]
+    batch_size: int = 1
+
+
+@dataclass(frozen=True)
+class BatchingConfig:
+    max_size: int
+    max_wait_s: float
+
+
+class DataPlane:
+    def __init__(
+        self,
+        repository: ModelRepository,
+        scheduler: Scheduler,
+        *,
+        max_batch_images: int = 32,
+        default_top_k: int = 5,
+        batching: BatchingConfig | None = None,
+    ) -> None:
+        self.repository = repository
+        self.scheduler = scheduler
+        self.max_batch_images = max_batch_images
+        self.default_top_k = default_top_k
+        self._batching = batching
+        self._batchers: dict[OnnxClassifier, MicroBatcher] = {}
+
+    def model(self, name: str | None = None, version: str | None = None) -> OnnxClassifier:
+        return self.repository.get(name, version)
+
+    async def classify(
+        self, data: bytes, top_k: int, name: str | None = None, version: str | None = None
+    ) -> Classification:
+        model = self.model(name, version)
+        with self.scheduler.admit():
+            return await self._classify(model, data, top_k)
+
+    async def classify_many(
+        self, items: list[bytes], top_k: int, name: str | None = None, version: str | None = None
+    ) -> list[Classification | InferlabError]:
+        """One outcome per image: a bad image fails alone, the others are still answered."""
+        self._check_batch_size(len(items))
+        model = self.model(name, version)
+        with self.scheduler.admit(len(items)):
+            outcomes = await asyncio.gather(
+                *(self._classify(model, data, top_k) for data in items), return_exceptions=True
+            )
+        for outcome in outcomes:
+            if not isinstance(outcome, Classification | InferlabError):
+                raise outcome
+        return outcomes
+
+    async def infer_tensor(self, model: OnnxClassifier, batch: np.ndarray) -> np.ndarray:
+        """Logits for a preprocessed batch [N, ...input_shape]."""
+        self._check_batch_size(batch.shape[0] if batch.ndim else 0)
+        with self.scheduler.admit(batch.shape[0]):
+            logits, _ = await self.scheduler.run(model.infer, batch)
+        return logits
+
+    async def infer_images(self, model: OnnxClassifier, items: list[bytes]) -> np.ndarray:
+        """Logits for encoded images, decoded and preprocessed as the model's spec says."""
+        self._check_batch_size(len(items))
+        with self.scheduler.admit(len(items)):
+            prepared = await asyncio.gather(*(self.scheduler.run(model.prepare, data) for data in items))
+            logits, _ = await self.scheduler.run(model.infer, np.stack([p.tensor for p, _ in prepared]))
+        return logits
+
+    def _check_batch_size(self, count: int) -> None:
+        if count < 1:
+            raise BadInput("The request holds no image.")
+        if count > self.max_batch_images:
+            raise BadInput(f"The request holds {count} images; the limit is {self.max_batch_images}.")
+
+    async def _classify(self, model: OnnxClassifier, data: bytes, top_k: int) -> Classification:
+        started = time.perf_counter()
+        if self._batching is None:
+            (predictions, prepared_size, timer), waited = await self.scheduler.run(_classify_sync, model, data, top_k)
+            batch_size = 1
+        else:
+            (predictions, prepared_size, timer, waited, batch_size) = await self._classify_batched(model, data, top_k)
+        timings = {"queue": waited, **timer.seconds, "total": time.perf_counter() - started}
+        return Classification(model.name, model.version, predictions, timings, prepared_size, batch_size)
+
+    async def _classify_batched(self, model: OnnxClassifier, data: bytes, top_k: int):
+        prepared, waited = await self.scheduler.run(model.prepare, data)
+        batcher = self._batchers.get(model)
+        if batcher is None:
+            config = self._batching
+            batcher = MicroBatcher(model.infer, self.scheduler, config.max_size, config.max_wait_s)
+            self._batchers[model] = batcher
+        start = time.perf_counter()
+        logits, batch_waited, batch_size = await batcher.infer(prepared.tensor)
+        timer = prepared.timer
+        timer.seconds["inference"] = time.perf_counter() - start - batch_waited
+        predictions = timer.run("postprocess", model.rank, logits, top_k)
+        return predictions, prepared.original_size, timer, waited + batch_waited, batch_size
+
+    async def close(self) -> None:
+        for batcher in self._batchers.values():
+            await batcher.close()
+
+
+def _classify_sync(
+    model: OnnxClassifier, data: bytes, top_k: int
+) -> tuple[list[ClassScore], tuple[int, int], StageTimer]:
+    prepared = model.prepare(data)
+    timer = prepared.timer
+    logits = timer.run("inference", model.infer, prepared.tensor[np.newaxis])
+    predictions = timer.run("postprocess", model.rank, logits[0], top_k)
+    return predictions, prepared.original_size, timer

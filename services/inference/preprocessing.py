@@ -1,0 +1,50 @@
+"""RGB image to the model's input tensor, as its `PreprocessSpec` says. Pure functions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image
+
+from services.inference.spec import PreprocessSpec
+
+RESAMPLING = {
+    "nearest": Image.Resampling.NEAREST,
+    "bilinear": Image.Resampling.BILINEAR,
+    "bicubic": Image.Resampling.BICUBIC,
+    "lanczos": Image.Resampling.LANCZOS,
+}
+
+
+def min_decode_side(spec: PreprocessSpec) -> int:
+    """The shortest side an image needs before the crop, so that it is never upsampled by the draft."""
+    return math.ceil(max(spec.height, spec.width) / spec.crop_fraction)
+
+
+def centre_crop_box(width: int, height: int, spec: PreprocessSpec) -> tuple[float, float, float, float]:
+    """The centred box of the target's aspect ratio covering `crop_fraction` of the image."""
+    scale = min(width / spec.width, height / spec.height) * spec.crop_fraction
+    crop_w, crop_h = spec.width * scale, spec.height * scale
+    left, top = (width - crop_w) / 2, (height - crop_h) / 2
+    return (left, top, left + crop_w, top + crop_h)
+
+
+def resize_and_crop(image: Image.Image, spec: PreprocessSpec) -> Image.Image:
+    box = centre_crop_box(image.width, image.height, spec)
+    return image.resize((spec.width, spec.height), RESAMPLING[spec.interpolation], box=box)
+
+
+def normalize(pixels: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
+    """HWC uint8 RGB pixels to one float32 tensor in the model's layout and channel order."""
+    tensor = (pixels.astype(np.float32) - np.float32(spec.mean)) / np.float32(spec.std)
+    if spec.channel_order == "BGR":
+        tensor = tensor[..., ::-1]
+    if spec.layout == "NCHW":
+        tensor = tensor.transpose(2, 0, 1)
+    return np.ascontiguousarray(tensor, dtype=np.float32)
+
+
+def preprocess(image: Image.Image, spec: PreprocessSpec) -> np.ndarray:
+    """An RGB image to the tensor of one image (no batch dimension)."""
+    return normalize(np.asarray(resize_and_crop(image, spec)), spec)

@@ -1,0 +1,49 @@
+"""The models a process serves, by name and version. The first one loaded is the default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from services.inference.errors import ModelNotFound
+from services.inference.runtime import OnnxClassifier
+
+
+class ModelRepository:
+    def __init__(self, models: Iterable[OnnxClassifier] = ()) -> None:
+        self._models: list[OnnxClassifier] = list(models)
+
+    def __iter__(self):
+        return iter(self._models)
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def add(self, model: OnnxClassifier) -> None:
+        if any((m.name, m.version) == (model.name, model.version) for m in self._models):
+            raise ValueError(f"model {model.name} version {model.version} is already served")
+        self._models.append(model)
+
+    @property
+    def default(self) -> OnnxClassifier:
+        if not self._models:
+            raise ModelNotFound("No model is loaded.")
+        return self._models[0]
+
+    def get(self, name: str | None = None, version: str | None = None) -> OnnxClassifier:
+        """The named model (its first version unless one is named), or the default model."""
+        if name is None:
+            return self.default
+        for model in self._models:
+            if model.name == name and (version is None or model.version == version):
+                return model
+        known = ", ".join(sorted({f"{m.name}/{m.version}" for m in self._models}))
+        wanted = name if version is None else f"{name} version {version}"
+        raise ModelNotFound(f"Unknown model {wanted}; this service serves: {known}.")
+
+    @property
+    def ready(self) -> bool:
+        return bool(self._models) and all(m.ready for m in self._models)
+
+    def unload_all(self) -> None:
+        for model in self._models:
+            model.unload()

@@ -1,0 +1,128 @@
+"""The model runtime: an ONNX image classifier with a lifecycle. It knows nothing of HTTP.
+
+`load()` opens the session and reads the model's spec, `warmup()` runs it on blank input,
+`ready` turns true only after both; `classify()` runs the whole pipeline on encoded images and
+times every stage, `infer()` runs the bare network on a tensor. Safe to call from several threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import onnxruntime as ort
+
+from services.inference import imaging, postprocessing, preprocessing
+from services.inference.errors import BadInput, ModelLoadError, ModelNotReady
+from services.inference.spec import ModelSpec, build_spec
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class StageTimer:
+    """Seconds spent per stage, in the order the stages ran."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, stage: str, fn: Callable[..., T], *args: object) -> T:
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    tensor: np.ndarray
+    original_size: tuple[int, int]
+    timer: StageTimer
+
+
+class OnnxClassifier:
+    def __init__(self, path: Path | str, *, intra_op_threads: int = 1, max_image_pixels: int = 50_000_000):
+        self.path = Path(path)
+        self.intra_op_threads = intra_op_threads
+        self.max_image_pixels = max_image_pixels
+        self.ready = False
+        self._session: ort.InferenceSession | None = None
+        self._spec: ModelSpec | None = None
+
+    @property
+    def spec(self) -> ModelSpec:
+        if self._spec is None:
+            raise ModelNotReady(f"The model {self.path.name} is not loaded.")
+        return self._spec
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def version(self) -> str:
+        return self.spec.version
+
+    def load(self) -> None:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self.intra_op_threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        try:
+            session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+            spec = build_spec(
+                self.path,
+                session.get_modelmeta().custom_metadata_map,
+                [(i.name, i.shape) for i in session.get_inputs()],
+                [(o.name, o.shape) for o in session.get_outputs()],
+            )
+        except (OSError, ValueError, RuntimeError, ort.capi.onnxruntime_pybind11_state.Fail) as exc:
+            raise ModelLoadError(f"cannot load model {self.path}: {exc}") from exc
+        self._session, self._spec = session, spec
+        self._check_labels()
+        log.info("loaded %s version %s from %s", spec.name, spec.version, self.path)
+
+    def _check_labels(self) -> None:
+        classes = self.infer(np.zeros((1, *self.spec.preprocess.input_shape), np.float32)).shape[-1]
+        if len(self.spec.labels) != classes:
+            raise ModelLoadError(f"{self.path}: {len(self.spec.labels)} labels for {classes} classes")
+
+    def warmup(self, runs: int = 2) -> None:
+        """Run the network so that the first real request does not pay for lazy initialisation."""
+        blank = np.zeros((1, *self.spec.preprocess.input_shape), np.float32)
+        for _ in range(runs):
+            self.infer(blank)
+        self.ready = True
+
+    def unload(self) -> None:
+        self.ready = False
+        self._session = None
+
+    def infer(self, batch: np.ndarray) -> np.ndarray:
+        """Logits for a batch tensor [N, ...input_shape] of float32."""
+        if self._session is None:
+            raise ModelNotReady(f"The model {self.path.name} is not loaded.")
+        expected = self.spec.preprocess.input_shape
+        if batch.ndim != 4 or batch.shape[1:] != expected:
+            raise BadInput(f"Expected a tensor of shape [N, {', '.join(map(str, expected))}], got {list(batch.shape)}.")
+        if batch.dtype != np.float32:
+            raise BadInput(f"Expected FP32 data, got {batch.dtype}.")
+        return self._session.run([self.spec.output_name], {self.spec.input_name: batch})[0]
+
+    def prepare(self, data: bytes) -> PreparedImage:
+        """Decode and preprocess one encoded image."""
+        timer = StageTimer()
+        spec = self.spec.preprocess
+        min_side = preprocessing.min_decode_side(spec)
+        image, original_size = timer.run("decode", imaging.decode, data, self.max_image_pixels, min_side)
+        tensor = timer.run("preprocess", preprocessing.preprocess, image, spec)
+        return PreparedImage(tensor, original_size, timer)
+
+    def rank(self, logits: np.ndarray, top_k: int) -> list[postprocessing.ClassScore]:
+        return postprocessing.rank(logits, self.spec.labels, top_k)

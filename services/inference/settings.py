@@ -1,0 +1,47 @@
+"""The service's settings: one typed object, read from `INFERLAB_*` environment variables.
+
+Command-line flags (see `__main__`) override the environment; every field says what it is for.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "models/efficientnet-lite0.onnx"
+
+
+def _default_workers() -> int:
+    # One onnxruntime call per core beats one call spread over all cores on small CPUs:
+    # on 2 cores, two callers with one thread each outran one caller with two threads.
+    return max(1, os.cpu_count() or 1)
+
+
+class ServiceSettings(BaseSettings):
+    """Settings of one inference-service process."""
+
+    model_config = SettingsConfigDict(env_prefix="INFERLAB_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on (0 picks a free one).")
+    models: list[str] = Field(
+        default_factory=lambda: [DEFAULT_MODEL],
+        description="Model URIs to serve (paths to .onnx files); the first is the default model.",
+    )
+    workers: int = Field(default_factory=_default_workers, ge=1, description="Concurrent inference calls.")
+    intra_op_threads: int = Field(1, ge=1, description="onnxruntime threads inside one inference call.")
+    queue_size: int = Field(32, ge=0, description="Requests that may wait for a worker before 503s start.")
+    retry_after_s: int = Field(1, ge=1, description="Retry-After sent with a 503 when the queue is full.")
+    batch_max_size: int = Field(1, ge=1, description="Micro-batching: images per inference call (1 = off).")
+    batch_max_wait_ms: float = Field(2.0, ge=0, description="Micro-batching: longest wait to fill a batch.")
+    max_body_bytes: int = Field(20 * 2**20, ge=1024, description="Largest request body accepted (else 413).")
+    max_image_pixels: int = Field(
+        50_000_000, ge=1, description="Largest image (width x height) decoded; bigger ones are refused."
+    )
+    max_batch_images: int = Field(32, ge=1, description="Most images accepted in one batch request.")
+    default_top_k: int = Field(5, ge=1, description="Predictions returned when the request does not say.")
+    warmup_runs: int = Field(2, ge=0, description="Inference calls made on a blank image before ready.")
+    shutdown_grace_s: float = Field(20.0, ge=0, description="Time given to requests in flight on SIGTERM.")
+    log_level: str = Field("info", description="Log level of the service and its server.")
