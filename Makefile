@@ -7,7 +7,7 @@ STAMP := $(VENV)/.inferlab-setup
 # The Procfile drives the local lab; Tilt's --local mode reads the same file.
 PROCFILE ?= Procfile
 
-.PHONY: help setup up test test-unit lint bench export-model clean
+.PHONY: help setup up test test-unit lint bench load export-model clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -34,13 +34,30 @@ lint: setup  ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Load tests (locustfiles/): only the variables given reach the run; the rest keep the defaults of
+# locustfiles/settings.py. `:=` so that a shell's own HOST (zsh sets it) is not taken for the target.
+HOST :=
+USERS :=
+SPAWN_RATE :=
+RUN_TIME :=
+SHAPE :=
+TAGS :=
+WORKERS :=
+LOAD_VARIABLES := HOST USERS SPAWN_RATE RUN_TIME SHAPE TAGS WORKERS
+
+load: setup  ## headless Locust run: HOST USERS SPAWN_RATE RUN_TIME SHAPE TAGS WORKERS; reports in runs/<UTC time>/
+	$(foreach v,$(LOAD_VARIABLES),$(if $($(v)),INFERLAB_LOAD_$(v)='$($(v))')) $(BIN)/python -m locustfiles.run
+
 bench: setup  ## service vs in-process throughput and latency (see docs/performance.md)
-	$(BIN)/python -m services.inference.bench
+	$(BIN)/python -m benchmarks.service
 
 # Torch is only needed here, in a venv of its own; the exported files are committed.
 export-model:  ## re-export the ONNX models under models/ (needs torch)
 	test -x .venv-export/bin/python || $(PYTHON) -m venv .venv-export
 	.venv-export/bin/python -m pip install --quiet -e '.[export]'
+	# torchvision only as the source of the class names, read from its files: never imported,
+	# and without its dependencies, which would replace this CPU torch.
+	.venv-export/bin/python -m pip install --quiet --no-deps torchvision==0.28.0
 	.venv-export/bin/python -m services.export --out models
 
 clean:  ## remove the virtual environments and caches

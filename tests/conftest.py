@@ -6,6 +6,9 @@ import pytest
 
 from tests.fixtures import write_tiny_classifier
 
+# NiceGUI's simulated `user` fixture for tests/ui (it must be enabled here: a top-level conftest).
+pytest_plugins = ["nicegui.testing.user_plugin"]
+
 REPO = Path(__file__).resolve().parent.parent
 
 

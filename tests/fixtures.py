@@ -13,6 +13,9 @@ from PIL import Image
 
 TINY_LABELS = ["red", "green", "blue", "grey"]
 TINY_SIZE = 16
+# The tiny classifier's Gemm: 3 channel means in, 4 logits out.
+TINY_WEIGHTS = np.array([[4.0, -2.0, -2.0, 0.0], [-2.0, 4.0, -2.0, 0.0], [-2.0, -2.0, 4.0, 0.0]], dtype=np.float32)
+TINY_BIAS = np.array([0.0, 0.0, 0.0, 0.5], dtype=np.float32)
 
 
 def tiny_classifier_bytes(
@@ -23,26 +26,30 @@ def tiny_classifier_bytes(
     version: str = "1",
     input_name: str = "input",
     preprocess: dict | None = None,
+    layout: str = "NCHW",
 ) -> bytes:
     """An ONNX classifier of a few hundred bytes: mean colour per channel -> 4 logits.
 
     Logits are per-channel means times a fixed matrix, so a red image ranks "red" first and a
     grey one ranks "grey" (the constant column) first; good enough to test the whole pipeline.
+    An NHWC model ([N, size, size, 3]) transposes its input first; its metadata does not say the layout.
     """
-    weights = np.array(
-        [[4.0, -2.0, -2.0, 0.0], [-2.0, 4.0, -2.0, 0.0], [-2.0, -2.0, 4.0, 0.0]], dtype=np.float32
-    )
-    bias = np.array([0.0, 0.0, 0.0, 0.5], dtype=np.float32)
+    nodes = []
+    nchw_input, input_shape = input_name, ["N", 3, size, size]
+    if layout == "NHWC":
+        nchw_input, input_shape = "nchw", ["N", size, size, 3]
+        nodes.append(helper.make_node("Transpose", [input_name], [nchw_input], perm=[0, 3, 1, 2]))
     graph = helper.make_graph(
         [
-            helper.make_node("GlobalAveragePool", [input_name], ["pooled"]),
+            *nodes,
+            helper.make_node("GlobalAveragePool", [nchw_input], ["pooled"]),
             helper.make_node("Flatten", ["pooled"], ["flat"]),
             helper.make_node("Gemm", ["flat", "weights", "bias"], ["logits"]),
         ],
         "tiny",
-        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["N", 3, size, size])],
+        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, input_shape)],
         [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 4])],
-        initializer=[numpy_helper.from_array(weights, "weights"), numpy_helper.from_array(bias, "bias")],
+        initializer=[numpy_helper.from_array(TINY_WEIGHTS, "weights"), numpy_helper.from_array(TINY_BIAS, "bias")],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 9
@@ -74,3 +81,13 @@ def solid(colour: tuple[int, int, int], size: tuple[int, int] = (40, 30), mode: 
 
 def solid_jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (40, 30)) -> bytes:
     return encode(solid(colour, size), "JPEG", quality=95)
+
+
+def tiny_logits(batch: np.ndarray) -> np.ndarray:
+    """What the tiny classifier computes for an NCHW batch, in plain numpy: the reference for its outputs."""
+    return batch.astype(np.float64).mean(axis=(2, 3)) @ TINY_WEIGHTS + TINY_BIAS
+
+
+def tiny_logits_of_colour(colour: tuple[int, int, int]) -> np.ndarray:
+    """The tiny classifier's logits for a solid-colour image under its default preprocessing ((x - 127.5) / 127.5)."""
+    return (np.asarray(colour, dtype=np.float64) - 127.5) / 127.5 @ TINY_WEIGHTS + TINY_BIAS

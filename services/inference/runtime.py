@@ -82,10 +82,13 @@ class OnnxClassifier:
                 [(i.name, i.shape) for i in session.get_inputs()],
                 [(o.name, o.shape) for o in session.get_outputs()],
             )
-        except (OSError, ValueError, RuntimeError, ort.capi.onnxruntime_pybind11_state.Fail) as exc:
+            self._session, self._spec = session, spec
+            self._check_labels()  # also runs the network once: a spec that does not fit it fails here
+        except Exception as exc:  # onnxruntime's errors (InvalidProtobuf, NoSuchFile...) share no base class
+            self._session, self._spec = None, None
+            if isinstance(exc, ModelLoadError):
+                raise
             raise ModelLoadError(f"cannot load model {self.path}: {exc}") from exc
-        self._session, self._spec = session, spec
-        self._check_labels()
         log.info("loaded %s version %s from %s", spec.name, spec.version, self.path)
 
     def _check_labels(self) -> None:

@@ -10,7 +10,11 @@ import os
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services import lab
+
 DEFAULT_MODEL = "models/efficientnet-lite0.onnx"
+# Both versions by default, so that the UI's compare page has two to compare.
+DEFAULT_MODELS = (DEFAULT_MODEL, "models/efficientnet-lite0-int8.onnx")
 
 
 def _default_workers() -> int:
@@ -25,14 +29,16 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INFERLAB_", extra="ignore")
 
     host: str = Field("127.0.0.1", description="Address to listen on.")
-    port: int = Field(8000, ge=0, le=65535, description="Port to listen on (0 picks a free one).")
+    port: int = Field(
+        default_factory=lambda: lab.port("service"), ge=0, le=65535, description="Port to listen on (lab.json)."
+    )
     models: list[str] = Field(
-        default_factory=lambda: [DEFAULT_MODEL],
+        default_factory=lambda: list(DEFAULT_MODELS),
         description="Model URIs to serve (paths to .onnx files); the first is the default model.",
     )
     workers: int = Field(default_factory=_default_workers, ge=1, description="Concurrent inference calls.")
     intra_op_threads: int = Field(1, ge=1, description="onnxruntime threads inside one inference call.")
-    queue_size: int = Field(32, ge=0, description="Requests that may wait for a worker before 503s start.")
+    queue_size: int = Field(32, ge=0, description="Images that may wait for a worker before 503s start.")
     retry_after_s: int = Field(1, ge=1, description="Retry-After sent with a 503 when the queue is full.")
     batch_max_size: int = Field(1, ge=1, description="Micro-batching: images per inference call (1 = off).")
     batch_max_wait_ms: float = Field(2.0, ge=0, description="Micro-batching: longest wait to fill a batch.")

@@ -15,6 +15,7 @@ from typing import Any
 IMAGENET_MEAN = (123.675, 116.28, 103.53)
 IMAGENET_STD = (58.395, 57.12, 57.375)
 METADATA_PREFIX = "inferlab."
+INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class PreprocessSpec:
             raise ValueError(f"channel_order must be RGB or BGR, not {self.channel_order!r}")
         if not 0 < self.crop_fraction <= 1:
             raise ValueError(f"crop_fraction must be in (0, 1], not {self.crop_fraction}")
+        if self.interpolation not in INTERPOLATIONS:
+            raise ValueError(f"interpolation must be one of {', '.join(INTERPOLATIONS)}, not {self.interpolation!r}")
 
     @property
     def input_shape(self) -> tuple[int, int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
@@ -49,6 +51,8 @@ def upload_request_body(*, many: bool) -> RequestBody:
     return RequestBody(content=content, required=True, description=HOW)
 
 
+# A dataclass again: Operation's own __init__ does not call a subclass's __post_init__.
+@dataclass
 class SingleUploadOperation(Operation):
     """OpenAPI for a handler that reads the request itself: one image, as a form or a raw body."""
 
@@ -56,6 +60,7 @@ class SingleUploadOperation(Operation):
         self.request_body = upload_request_body(many=False)
 
 
+@dataclass
 class BatchUploadOperation(Operation):
     def __post_init__(self) -> None:
         self.request_body = upload_request_body(many=True)

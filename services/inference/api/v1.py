@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from services.inference.api.schemas import (
@@ -18,6 +19,7 @@ from services.inference.api.uploads import BatchUploadOperation, SingleUploadOpe
 from services.inference.dataplane import Classification, DataPlane
 from services.inference.errors import BadInput
 
+Plane = NamedDependency[DataPlane]
 TopK = Annotated[int | None, Parameter(ge=1, le=1000, description="How many classes to return.")]
 ModelName = Annotated[str | None, Parameter(description="Model name (default: the service's default).")]
 Version = Annotated[str | None, Parameter(description="Model version (default: the model's first).")]
@@ -31,7 +33,7 @@ class PredictController(Controller):
     async def predict(
         self,
         request: Request,
-        dataplane: DataPlane,
+        dataplane: Plane,
         top_k: TopK = None,
         model: ModelName = None,
         version: Version = None,
@@ -47,7 +49,7 @@ class PredictController(Controller):
     async def predict_batch(
         self,
         request: Request,
-        dataplane: DataPlane,
+        dataplane: Plane,
         top_k: TopK = None,
         model: ModelName = None,
         version: Version = None,
@@ -60,7 +62,7 @@ class PredictController(Controller):
         return BatchResponse([_batch_item(name, outcome) for (name, _), outcome in zip(images, outcomes, strict=True)])
 
     @get("/models")
-    async def models(self, dataplane: DataPlane) -> ModelList:
+    async def models(self, dataplane: Plane) -> ModelList:
         """The models this service serves; the first is the default."""
         default = dataplane.repository.default
         return ModelList(

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from services.inference.api.v2_codec import (
     HEADER_LENGTH,
@@ -31,7 +33,13 @@ from services.inference.runtime import OnnxClassifier
 EXTENSIONS = ["binary_tensor_data", "classification"]
 # Parsing a JSON tensor of one 224 px image takes tens of milliseconds: off the event loop.
 _PARSE_IN_THREAD_BYTES = 64 * 1024
+Plane = NamedDependency[DataPlane]
 MODEL_PATHS = ["/models/{name:str}", "/models/{name:str}/versions/{version:str}"]
+
+
+def _version(request: Request) -> str | None:
+    """The `{version}` of the versioned paths; the unversioned ones mean the model's default version."""
+    return request.path_params.get("version")
 
 
 def _suffixed(suffix: str) -> list[str]:
@@ -58,13 +66,13 @@ class OpenInferenceController(Controller):
         return {"live": True}
 
     @get("/health/ready")
-    async def ready(self, dataplane: DataPlane) -> Response:
+    async def ready(self, dataplane: Plane) -> Response:
         ready = dataplane.repository.ready
         return Response({"ready": ready}, status_code=200 if ready else 503)
 
     @get(MODEL_PATHS)
-    async def model_metadata(self, dataplane: DataPlane, name: str, version: str | None = None) -> dict[str, Any]:
-        model = dataplane.model(name, version)
+    async def model_metadata(self, request: Request, dataplane: Plane, name: FromPath[str]) -> dict[str, Any]:
+        model = dataplane.model(name, _version(request))
         spec = model.spec
         versions = [m.version for m in dataplane.repository if m.name == name]
         return {
@@ -76,13 +84,13 @@ class OpenInferenceController(Controller):
         }
 
     @get(_suffixed("/ready"))
-    async def model_ready(self, dataplane: DataPlane, name: str, version: str | None = None) -> Response:
-        model = dataplane.model(name, version)
+    async def model_ready(self, request: Request, dataplane: Plane, name: FromPath[str]) -> Response:
+        model = dataplane.model(name, _version(request))
         return Response({"name": model.name, "ready": model.ready}, status_code=200 if model.ready else 503)
 
     @post(_suffixed("/infer"), status_code=200)
-    async def infer(self, request: Request, dataplane: DataPlane, name: str, version: str | None = None) -> Response:
-        model = dataplane.model(name, version)
+    async def infer(self, request: Request, dataplane: Plane, name: FromPath[str]) -> Response:
+        model = dataplane.model(name, _version(request))
         if not model.ready:
             raise ModelNotReady(f"The model {name} is loaded but not ready yet.")
         body = await request.body()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,11 +63,12 @@ def decode_request(body: bytes, header_length: str | None) -> InferRequest:
     if offset != len(binary):
         raise BadInput(f"The body has {len(binary) - offset} bytes beyond the declared binary tensors.")
     parameters = _object(document.get("parameters", {}), "parameters")
+    binary_outputs = bool(parameters.get("binary_data_output", False))
     return InferRequest(
         id=None if document.get("id") is None else str(document["id"]),
         inputs=inputs,
-        outputs=[_decode_output(raw) for raw in document.get("outputs") or []],
-        binary_outputs=bool(parameters.get("binary_data_output", False)),
+        outputs=[_decode_output(raw, binary_outputs) for raw in document.get("outputs") or []],
+        binary_outputs=binary_outputs,
     )
 
 
@@ -93,7 +95,8 @@ def _decode_input(raw: Any, binary: bytes, offset: int) -> tuple[Tensor, int]:
     name, datatype, shape = raw.get("name"), raw.get("datatype"), raw.get("shape")
     if not isinstance(name, str) or not isinstance(datatype, str):
         raise BadInput("Each input needs a string 'name' and 'datatype'.")
-    if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
+    # `type(d) is int`: JSON true/false are ints to isinstance, and no dimension.
+    if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape):
         raise BadInput(f"Input '{name}': 'shape' must be a list of non-negative integers.")
     parameters = _object(raw.get("parameters") or {}, "parameters")
     size = parameters.get("binary_data_size")
@@ -110,7 +113,7 @@ def _decode_input(raw: Any, binary: bytes, offset: int) -> tuple[Tensor, int]:
 
 
 def _count(shape: list[int]) -> int:
-    return int(np.prod(shape, dtype=np.int64)) if shape else 1
+    return math.prod(shape)  # Python ints: a hostile shape must not overflow to a size that matches
 
 
 def _dtype(name: str, datatype: str) -> type[np.generic]:
@@ -180,13 +183,14 @@ def _check_count(name: str, shape: list[int], items: list[bytes]) -> list[bytes]
     return items
 
 
-def _decode_output(raw: Any) -> RequestedOutput:
+def _decode_output(raw: Any, binary_default: bool = False) -> RequestedOutput:
+    """One requested output; its `binary_data` overrides the request's `binary_data_output`."""
     raw = _object(raw, "outputs[]")
     parameters = _object(raw.get("parameters") or {}, "parameters")
     count = parameters.get("classification", parameters.get("class_count", 0))
     if not isinstance(raw.get("name"), str) or not isinstance(count, int) or count < 0:
         raise BadInput("Each requested output needs a string 'name'; 'classification' must be a count.")
-    return RequestedOutput(raw["name"], bool(parameters.get("binary_data", False)), count)
+    return RequestedOutput(raw["name"], bool(parameters.get("binary_data", binary_default)), count)
 
 
 def encode_response(document: dict[str, Any], outputs: list[tuple[Tensor, bool]]) -> tuple[bytes, int | None]:

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): figures for docs/performance.md, never timed tests."""

@@ -1,0 +1,26 @@
+"""The lab's layout: which port each component listens on, read from `lab.json` at the repo root.
+
+Settings of every process take their default ports from here, so a port is written once.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LAB_FILE = Path(__file__).resolve().parent.parent / "lab.json"
+
+
+@cache
+def components() -> dict[str, dict[str, Any]]:
+    return {name: spec for name, spec in json.loads(LAB_FILE.read_text()).items() if not name.startswith("_")}
+
+
+def port(component: str) -> int:
+    return int(components()[component]["port"])
+
+
+def url(component: str, host: str = "127.0.0.1") -> str:
+    return f"http://{host}:{port(component)}"

@@ -1,0 +1,76 @@
+"""One real-browser smoke test: Debian's Chromium, driven by Playwright, uploads a cat photo to the UI.
+
+The UI (`python -m ui`) and the service with the real EfficientNet-Lite0 run as processes on
+127.0.0.1; the screenshot it leaves is the one the README shows. Everything else about the pages
+is tested faster with NiceGUI's simulated user (tests/ui).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.live import REPO, LiveProcess, free_port, inference_server, live_process
+
+pytestmark = pytest.mark.integration
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (`.ci/run` installs it); never `playwright install`
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+MODEL = REPO / "models" / "efficientnet-lite0.onnx"
+CAT = REPO / "samples" / "cat.jpg"
+CAT_LABELS = {"tabby", "tiger cat", "Egyptian cat"}
+SCREENSHOT = REPO / "docs" / "screenshots" / "classify.png"
+VIEWPORT = {"width": 1280, "height": 860}
+WAIT_MS = 20_000
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run should install Debian's chromium package")
+        pytest.skip(f"no {CHROMIUM} (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveProcess]:
+    logs = tmp_path_factory.mktemp("ui-browser-logs")
+    with inference_server([MODEL], logs) as service:
+        port = free_port()
+        # NiceGUI takes PYTEST_CURRENT_TEST (inherited from here) as "run by pytest" and would not serve.
+        command = ["env", "-u", "PYTEST_CURRENT_TEST", sys.executable, "-m", "ui"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--api", service.url]
+        env = {f"INFERLAB_UI_{tool}_URL": "" for tool in ("PROMETHEUS", "GRAFANA", "LOCUST", "MLFLOW")}
+        with live_process(command, f"http://127.0.0.1:{port}", "/healthz", logs / "ui.log", env=env) as ui:
+            yield ui
+
+
+def test_a_cat_photo_uploaded_in_chromium_is_labelled_a_cat(chromium: Path, ui_server: LiveProcess) -> None:
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(WAIT_MS)
+            page.goto(ui_server.url + "/")
+            page.get_by_text("service ready").wait_for()
+            page.locator("img[src*='espresso']").click()  # a sample first, so the history shows two
+            page.get_by_test_id("top-label").wait_for()
+            page.locator("input[type=file]").set_input_files(CAT)
+            playwright.expect(page.get_by_text("This session (2)")).to_be_visible()
+            label = page.get_by_test_id("top-label").inner_text()
+            assert label in CAT_LABELS, f"the cat was labelled {label!r}"
+            page.mouse.move(0, VIEWPORT["height"] - 1)  # no hover tooltip in the picture
+            page.wait_for_timeout(800)  # and no half-finished transition either
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOT, full_page=True)
+        finally:
+            browser.close()

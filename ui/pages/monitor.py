@@ -1,0 +1,135 @@
+"""Monitor: the service's overview panels drawn from Prometheus, and links to the lab's other tools.
+
+The panels come from one list (`ui.panels_source`, later the telemetry package), so this page and
+the Grafana dashboard show the same figures; when Prometheus is not there, the page says so and
+draws nothing rather than something made up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from nicegui import ui
+
+from services import lab
+from ui.backends import Backends
+from ui.layout import frame
+from ui.panels_source import Panel, panels
+from ui.prometheus import PrometheusError
+from ui.state import PanelData
+
+TOOLS = [("Grafana", "grafana_url", "grafana"), ("Prometheus", "prometheus_url", "prometheus"),
+         ("Locust", "locust_url", "locust"), ("MLflow", "mlflow_url", "mlflow")]  # fmt: skip
+POINTS_PER_CHART = 120
+
+
+class PanelView:
+    """One chart card; `show()` swaps its series in place, or says why there are none."""
+
+    def __init__(self, panel: Panel) -> None:
+        self.panel = panel
+        with ui.card().classes("w-full p-4 gap-1").mark(f"panel-{panel.title}"):
+            with ui.row().classes("w-full items-baseline justify-between"):
+                ui.label(panel.title).classes("text-base font-semibold")
+                ui.label(panel.unit).classes("text-xs text-slate-500")
+            ui.label(panel.expr).classes("text-xs font-mono text-slate-400 truncate w-full").tooltip(panel.expr)
+            with ui.column().classes("w-full h-56 items-center justify-center") as self.placeholder:
+                ui.icon("show_chart", size="2rem", color="grey-4")
+                self.note = ui.label("waiting for the first query…").classes("text-sm text-slate-500")
+            self.note.mark("panel-note")
+            self.chart = ui.echart(_chart_options(panel)).classes("w-full h-56")
+            self.chart.set_visibility(False)
+
+    def show(self, data: PanelData) -> None:
+        has_points = any(point[1] is not None for series in data.series for point in series.points)
+        self.note.text = "no data: Prometheus did not answer" if data.error else "no data for this panel yet"
+        self.placeholder.set_visibility(not has_points)
+        self.chart.set_visibility(has_points)
+        if has_points:
+            self.chart.options["series"] = [
+                {"name": s.name, "type": "line", "showSymbol": False, "data": [[t * 1000, v] for t, v in s.points]}
+                for s in data.series
+            ]
+            self.chart.update()
+
+
+class MonitorPage:
+    def __init__(self, backends: Backends) -> None:
+        self.backends = backends
+        self.settings = backends.settings
+        self.views: list[PanelView] = []
+
+    def build(self) -> None:
+        with frame(self.backends.service, "/monitor", every_s=self.settings.status_every_s):
+            self.tool_links()
+            self.banner = ui.label().classes("w-full p-3 rounded-lg text-sm").mark("prometheus-status")
+            with ui.grid(columns=2).classes("w-full gap-4 max-md:grid-cols-1"):
+                self.views = [PanelView(panel) for panel in panels()]
+            ui.timer(self.settings.monitor_every_s, self.refresh)
+
+    def tool_links(self) -> None:
+        with ui.row().classes("w-full gap-2 items-center"):
+            ui.label("Lab tools").classes("text-sm font-medium text-slate-600 mr-2")
+            for name, attribute, component in TOOLS:
+                url = getattr(self.settings, attribute)
+                if url:
+                    _tool_link(self.backends, name, url, url.rstrip("/") + lab.components()[component]["ready"])
+                else:
+                    ui.chip(f"{name}: not configured", icon="link_off", color="grey-3").props("dense").mark(
+                        f"tool-{name.lower()}"
+                    )
+
+    async def refresh(self) -> None:
+        """Query every panel at once over the last window; a failure explains itself on the banner."""
+        end = time.time()
+        window = self.settings.monitor_window_s
+        results = await asyncio.gather(*(self._query(v.panel, end - window, end) for v in self.views))
+        for view, data in zip(self.views, results, strict=True):
+            view.show(data)
+        self._banner(next((data.error for data in results if data.error), None))
+
+    async def _query(self, panel: Panel, start: float, end: float) -> PanelData:
+        step = max((end - start) / POINTS_PER_CHART, 1.0)
+        try:
+            return PanelData(await self.backends.prometheus.query_range(panel.expr, start, end, step))
+        except PrometheusError as error:
+            return PanelData(error=str(error))
+
+    def _banner(self, failure: str | None) -> None:
+        if failure is None:
+            minutes = self.settings.monitor_window_s // 60
+            self.banner.text = f"Prometheus at {self.settings.prometheus_url}: the last {minutes} minutes."
+            self.banner.classes(replace="w-full p-3 rounded-lg text-sm bg-green-50 text-green-800")
+        else:
+            self.banner.text = f"{failure} The charts stay empty until it answers; nothing is drawn from guesses."
+            self.banner.classes(replace="w-full p-3 rounded-lg text-sm bg-amber-50 text-amber-900")
+
+
+def _tool_link(backends: Backends, name: str, url: str, ready_url: str) -> None:
+    with ui.link(target=url, new_tab=True).classes("no-underline").mark(f"tool-{name.lower()}"):
+        chip = ui.chip(name, icon="open_in_new", color="grey-3").props("dense clickable").tooltip(url)
+
+    async def probe() -> None:
+        up = await backends.reachable(ready_url)
+        chip.text = name if up else f"{name} (not answering)"
+        chip.props(f"color={'green-2' if up else 'grey-3'}")
+
+    ui.timer(0.1, probe, once=True)
+
+
+def _chart_options(panel: Panel) -> dict:
+    return {
+        "grid": {"left": 48, "right": 16, "top": 24, "bottom": 28},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0, "type": "scroll"},
+        "xAxis": {"type": "time"},
+        "yAxis": {"type": "value", "name": panel.unit, "nameGap": 8},
+        "series": [],
+    }
+
+
+def register(backends: Backends) -> None:
+    @ui.page("/monitor")
+    def monitor_page() -> None:
+        MonitorPage(backends).build()

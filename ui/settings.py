@@ -1,0 +1,58 @@
+"""The UI's settings: one typed object, read from `INFERLAB_UI_*` and shared `INFERLAB_*` variables.
+
+Where the UI itself listens is its own (`INFERLAB_UI_HOST`, `INFERLAB_UI_PORT`: `INFERLAB_PORT` is the
+service's); where the other components live is shared by every process (`INFERLAB_API_URL`,
+`INFERLAB_PROMETHEUS_URL`, ...), so one variable points them all at the same place. Defaults come from
+`lab.json`. Command-line flags (see `__main__`) override the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services import lab
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _shared(name: str) -> AliasChoices:
+    """Read `INFERLAB_UI_<NAME>` first, then the lab-wide `INFERLAB_<NAME>`."""
+    return AliasChoices(f"INFERLAB_UI_{name}", f"INFERLAB_{name}")
+
+
+def _lab_url(component: str):
+    return lambda: lab.url(component)
+
+
+class UiSettings(BaseSettings):
+    """Settings of one UI process. An empty URL means "not configured": its page or link says so."""
+
+    model_config = SettingsConfigDict(env_prefix="INFERLAB_UI_", extra="ignore", validate_by_name=True)
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(default_factory=lambda: lab.port("ui"), ge=0, le=65535, description="Port (lab.json).")
+    api_url: str = Field(
+        default_factory=_lab_url("service"), validation_alias=_shared("API_URL"), description="Inference service."
+    )
+    prometheus_url: str = Field(
+        default_factory=_lab_url("prometheus"), validation_alias=_shared("PROMETHEUS_URL"), description="Prometheus."
+    )
+    grafana_url: str = Field(
+        default_factory=_lab_url("grafana"), validation_alias=_shared("GRAFANA_URL"), description="Grafana (link)."
+    )
+    locust_url: str = Field(
+        default_factory=_lab_url("locust"), validation_alias=_shared("LOCUST_URL"), description="Locust (link)."
+    )
+    mlflow_url: str = Field(
+        default_factory=_lab_url("mlflow"), validation_alias=_shared("MLFLOW_URL"), description="MLflow (link)."
+    )
+    timeout_s: float = Field(10.0, gt=0, description="Longest wait for one answer from the service.")
+    top_k: int = Field(5, ge=1, le=20, description="Predictions shown per image.")
+    max_upload_bytes: int = Field(20 * 2**20, ge=1024, description="Largest file accepted (the service's default).")
+    status_every_s: float = Field(5.0, gt=0, description="How often the header checks the service's readiness.")
+    monitor_every_s: float = Field(10.0, gt=0, description="How often the monitor page re-queries Prometheus.")
+    monitor_window_s: int = Field(900, ge=60, description="Time range the monitor charts show.")
+    samples_dir: Path = Field(REPO / "samples", description="Sample photos offered for one-click tries.")
