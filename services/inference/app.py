@@ -11,15 +11,21 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from prometheus_client import CollectorRegistry
 
 from services.inference.api.errors import EXCEPTION_HANDLERS
+from services.inference.api.http_metrics import http_metrics
+from services.inference.api.metrics import MetricsController
 from services.inference.api.v1 import PredictController
 from services.inference.api.v2 import OpenInferenceController, _server_version
 from services.inference.dataplane import BatchingConfig, DataPlane
+from services.inference.observer import NullObserver, Observer
 from services.inference.repository import ModelRepository
 from services.inference.runtime import OnnxClassifier
 from services.inference.scheduler import Scheduler
 from services.inference.settings import ServiceSettings
+from telemetry.provider import create_meter_provider
+from telemetry.service_metrics import ServiceMetrics
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +43,9 @@ def load_models(settings: ServiceSettings) -> ModelRepository:
     return repository
 
 
-def build_dataplane(settings: ServiceSettings, repository: ModelRepository) -> DataPlane:
+def build_dataplane(
+    settings: ServiceSettings, repository: ModelRepository, observer: Observer | None = None
+) -> DataPlane:
     batching = None
     if settings.batch_max_size > 1:
         batching = BatchingConfig(settings.batch_max_size, settings.batch_max_wait_ms / 1000)
@@ -47,16 +55,28 @@ def build_dataplane(settings: ServiceSettings, repository: ModelRepository) -> D
         max_batch_images=settings.max_batch_images,
         default_top_k=settings.default_top_k,
         batching=batching,
+        observer=observer,
     )
 
 
-def create_app(settings: ServiceSettings | None = None) -> Litestar:
+def create_app(settings: ServiceSettings | None = None, registry: CollectorRegistry | None = None) -> Litestar:
+    """The service. Metrics go to `registry` (a fresh one by default), served at `/metrics`."""
     settings = settings or ServiceSettings()
+    registry = registry or CollectorRegistry()
+    provider = metrics = None
+    if settings.telemetry:
+        provider = create_meter_provider(
+            registry, {"service.name": settings.service_name, "service.version": _server_version()}
+        )
+        metrics = ServiceMetrics(provider)
+    observer: Observer = metrics or NullObserver()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         repository = await asyncio.to_thread(load_models, settings)
-        dataplane = build_dataplane(settings, repository)
+        dataplane = build_dataplane(settings, repository, observer)
+        if metrics is not None:
+            metrics.watch(dataplane)
         app.state.dataplane = dataplane
         try:
             yield
@@ -64,12 +84,15 @@ def create_app(settings: ServiceSettings | None = None) -> Litestar:
             await dataplane.close()
             await asyncio.to_thread(dataplane.scheduler.shutdown)
             repository.unload_all()
+            if provider is not None:
+                provider.shutdown()
 
     def provide_dataplane(state: State) -> DataPlane:
         return state.dataplane
 
     return Litestar(
-        route_handlers=[PredictController, OpenInferenceController],
+        route_handlers=[PredictController, OpenInferenceController, *([MetricsController] if metrics else [])],
+        middleware=[http_metrics(metrics)] if metrics else [],
         lifespan=[lifespan],
         dependencies={"dataplane": Provide(provide_dataplane, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
@@ -80,5 +103,5 @@ def create_app(settings: ServiceSettings | None = None) -> Litestar:
             description="Image classification with ONNX models: a simple upload API (v1) and the "
             "Open Inference Protocol (v2).",
         ),
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "observer": observer, "registry": registry}),
     )

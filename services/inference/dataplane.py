@@ -14,9 +14,11 @@ import numpy as np
 
 from services.inference.batching import MicroBatcher
 from services.inference.errors import BadInput, InferlabError
-from services.inference.postprocessing import ClassScore
+from services.inference.observer import NullObserver, Observer
+from services.inference.postprocessing import ClassScore, entropy
+from services.inference.preprocessing import InputStats
 from services.inference.repository import ModelRepository
-from services.inference.runtime import OnnxClassifier, StageTimer
+from services.inference.runtime import OnnxClassifier, PreparedImage
 from services.inference.scheduler import Scheduler
 
 
@@ -27,8 +29,14 @@ class Classification:
     predictions: list[ClassScore]
     timings: dict[str, float]
     """Seconds per stage: queue, decode, preprocess, inference, postprocess, and total."""
-    original_size: tuple[int, int]
+    image: InputStats
+    entropy: float
+    """Entropy (nats) of the whole predicted distribution, not only of the top k."""
     batch_size: int = 1
+
+    @property
+    def original_size(self) -> tuple[int, int]:
+        return (self.image.width, self.image.height)
 
 
 @dataclass(frozen=True)
@@ -46,8 +54,10 @@ class DataPlane:
         max_batch_images: int = 32,
         default_top_k: int = 5,
         batching: BatchingConfig | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self.repository = repository
+        self.observer = observer or NullObserver()
         self.scheduler = scheduler
         self.max_batch_images = max_batch_images
         self.default_top_k = default_top_k
@@ -62,7 +72,9 @@ class DataPlane:
     ) -> Classification:
         model = self.model(name, version)
         with self.scheduler.admit():
-            return await self._classify(model, data, top_k)
+            result = await self._classify(model, data, top_k)
+        self.observer.classified(model, result)
+        return result
 
     async def classify_many(
         self, items: list[bytes], top_k: int, name: str | None = None, version: str | None = None
@@ -75,7 +87,11 @@ class DataPlane:
                 *(self._classify(model, data, top_k) for data in items), return_exceptions=True
             )
         for outcome in outcomes:
-            if not isinstance(outcome, Classification | InferlabError):
+            if isinstance(outcome, Classification):
+                self.observer.classified(model, outcome)
+            elif isinstance(outcome, InferlabError):
+                self.observer.failed(type(outcome).__name__)
+            else:
                 raise outcome
         return outcomes
 
@@ -83,7 +99,10 @@ class DataPlane:
         """Logits for a preprocessed batch [N, ...input_shape]."""
         self._check_batch_size(batch.shape[0] if batch.ndim else 0)
         with self.scheduler.admit(batch.shape[0]):
-            logits, _ = await self.scheduler.run(model.infer, batch)
+            started = time.perf_counter()
+            logits, waited = await self.scheduler.run(model.infer, batch)
+        inference = time.perf_counter() - started - waited
+        self.observer.scored(model, logits, [], {"queue": waited, "inference": inference})
         return logits
 
     async def infer_images(self, model: OnnxClassifier, items: list[bytes]) -> np.ndarray:
@@ -91,7 +110,10 @@ class DataPlane:
         self._check_batch_size(len(items))
         with self.scheduler.admit(len(items)):
             prepared = await asyncio.gather(*(self.scheduler.run(model.prepare, data) for data in items))
-            logits, _ = await self.scheduler.run(model.infer, np.stack([p.tensor for p, _ in prepared]))
+            started = time.perf_counter()
+            logits, waited = await self.scheduler.run(model.infer, np.stack([p.tensor for p, _ in prepared]))
+        timings = {"queue": waited, "inference": time.perf_counter() - started - waited}
+        self.observer.scored(model, logits, [p.stats for p, _ in prepared], timings)
         return logits
 
     def _check_batch_size(self, count: int) -> None:
@@ -103,14 +125,16 @@ class DataPlane:
     async def _classify(self, model: OnnxClassifier, data: bytes, top_k: int) -> Classification:
         started = time.perf_counter()
         if self._batching is None:
-            (predictions, prepared_size, timer), waited = await self.scheduler.run(_classify_sync, model, data, top_k)
+            (prepared, predictions, spread), waited = await self.scheduler.run(_classify_sync, model, data, top_k)
             batch_size = 1
         else:
-            (predictions, prepared_size, timer, waited, batch_size) = await self._classify_batched(model, data, top_k)
-        timings = {"queue": waited, **timer.seconds, "total": time.perf_counter() - started}
-        return Classification(model.name, model.version, predictions, timings, prepared_size, batch_size)
+            prepared, predictions, spread, waited, batch_size = await self._classify_batched(model, data, top_k)
+        timings = {"queue": waited, **prepared.timer.seconds, "total": time.perf_counter() - started}
+        return Classification(model.name, model.version, predictions, timings, prepared.stats, spread, batch_size)
 
-    async def _classify_batched(self, model: OnnxClassifier, data: bytes, top_k: int):
+    async def _classify_batched(
+        self, model: OnnxClassifier, data: bytes, top_k: int
+    ) -> tuple[PreparedImage, list[ClassScore], float, float, int]:
         prepared, waited = await self.scheduler.run(model.prepare, data)
         batcher = self._batchers.get(model)
         if batcher is None:
@@ -122,18 +146,18 @@ class DataPlane:
         timer = prepared.timer
         timer.seconds["inference"] = time.perf_counter() - start - batch_waited
         predictions = timer.run("postprocess", model.rank, logits, top_k)
-        return predictions, prepared.original_size, timer, waited + batch_waited, batch_size
+        spread = timer.run("postprocess", entropy, logits)
+        return prepared, predictions, spread, waited + batch_waited, batch_size
 
     async def close(self) -> None:
         for batcher in self._batchers.values():
             await batcher.close()
 
 
-def _classify_sync(
-    model: OnnxClassifier, data: bytes, top_k: int
-) -> tuple[list[ClassScore], tuple[int, int], StageTimer]:
+def _classify_sync(model: OnnxClassifier, data: bytes, top_k: int) -> tuple[PreparedImage, list[ClassScore], float]:
+    """The whole pipeline for one image, in one worker call: prepared image, top k, entropy."""
     prepared = model.prepare(data)
     timer = prepared.timer
     logits = timer.run("inference", model.infer, prepared.tensor[np.newaxis])
     predictions = timer.run("postprocess", model.rank, logits[0], top_k)
-    return predictions, prepared.original_size, timer
+    return prepared, predictions, timer.run("postprocess", entropy, logits[0])

@@ -27,6 +27,12 @@ def top_k(probabilities: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(-probabilities, kind="stable")[:k]
 
 
+def entropy(logits: np.ndarray) -> float:
+    """Entropy in nats of one image's predicted distribution: high when the model is unsure."""
+    probabilities = softmax(logits.astype(np.float64))
+    return float(-(probabilities * np.log(np.clip(probabilities, 1e-12, None))).sum())
+
+
 def rank(logits: np.ndarray, labels: tuple[str, ...], k: int) -> list[ClassScore]:
     """The k most probable classes of one image's logits."""
     probabilities = softmax(logits.astype(np.float64))

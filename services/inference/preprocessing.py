@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -54,6 +55,42 @@ def normalize(pixels: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
     return np.ascontiguousarray(tensor, dtype=np.float32)
 
 
+def crop_pixels(image: Image.Image, spec: PreprocessSpec) -> np.ndarray:
+    """The model's view of an RGB image, as HWC uint8 pixels."""
+    return np.asarray(resize_and_crop(image, spec))
+
+
 def preprocess(image: Image.Image, spec: PreprocessSpec) -> np.ndarray:
     """An RGB image to the tensor of one image (no batch dimension)."""
-    return normalize(np.asarray(resize_and_crop(image, spec)), spec)
+    return normalize(crop_pixels(image, spec), spec)
+
+
+@dataclass(frozen=True)
+class InputStats:
+    """What the service saw of one input image: its size, and simple signals to watch for drift."""
+
+    width: int
+    height: int
+    encoded_bytes: int
+    brightness: float
+    """Mean luminance of the model's input crop, 0..1."""
+    contrast: float
+    """Standard deviation of that luminance, 0..1."""
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+    @property
+    def aspect_ratio(self) -> float:
+        return self.width / self.height
+
+
+# ITU-R BT.601 luma weights, as Pillow's convert("L") uses them.
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+def luminance_stats(pixels: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of luminance (0..1) of HWC RGB pixels, on every 4th row and column."""
+    luma = pixels[::4, ::4].astype(np.float32) @ _LUMA / 255.0
+    return float(luma.mean()), float(luma.std())

@@ -42,8 +42,12 @@ class StageTimer:
 @dataclass(frozen=True)
 class PreparedImage:
     tensor: np.ndarray
-    original_size: tuple[int, int]
+    stats: preprocessing.InputStats
     timer: StageTimer
+
+    @property
+    def original_size(self) -> tuple[int, int]:
+        return (self.stats.width, self.stats.height)
 
 
 class OnnxClassifier:
@@ -123,9 +127,12 @@ class OnnxClassifier:
         timer = StageTimer()
         spec = self.spec.preprocess
         min_side = preprocessing.min_decode_side(spec)
-        image, original_size = timer.run("decode", imaging.decode, data, self.max_image_pixels, min_side)
-        tensor = timer.run("preprocess", preprocessing.preprocess, image, spec)
-        return PreparedImage(tensor, original_size, timer)
+        image, (width, height) = timer.run("decode", imaging.decode, data, self.max_image_pixels, min_side)
+        pixels = timer.run("preprocess", preprocessing.crop_pixels, image, spec)
+        tensor = timer.run("preprocess", preprocessing.normalize, pixels, spec)
+        brightness, contrast = preprocessing.luminance_stats(pixels)
+        stats = preprocessing.InputStats(width, height, len(data), brightness, contrast)
+        return PreparedImage(tensor, stats, timer)
 
     def rank(self, logits: np.ndarray, top_k: int) -> list[postprocessing.ClassScore]:
         return postprocessing.rank(logits, self.spec.labels, top_k)

@@ -29,6 +29,7 @@ class Scheduler:
         self._lock = threading.Lock()
         self._admitted = 0
         self._running = 0
+        self.rejected = 0  # admissions refused since start; telemetry reads it as a counter
 
     @property
     def admitted(self) -> int:
@@ -45,6 +46,7 @@ class Scheduler:
         """Reserve `images` slots for the duration of the block, or raise `Overloaded` at once."""
         with self._lock:
             if self._admitted + images > self.capacity:
+                self.rejected += 1
                 raise Overloaded(
                     f"The service is at capacity ({self.capacity} images in progress); retry shortly.",
                     self.retry_after_s,

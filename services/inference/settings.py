@@ -51,3 +51,5 @@ class ServiceSettings(BaseSettings):
     warmup_runs: int = Field(2, ge=0, description="Inference calls made on a blank image before ready.")
     shutdown_grace_s: float = Field(20.0, ge=0, description="Time given to requests in flight on SIGTERM.")
     log_level: str = Field("info", description="Log level of the service and its server.")
+    telemetry: bool = Field(True, description="Export metrics at /metrics (off: to measure their cost).")
+    service_name: str = Field("inferlab-inference", description="service.name of the metrics' resource.")

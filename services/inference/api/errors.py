@@ -21,12 +21,20 @@ def error_response(message: str, status_code: int, headers: dict[str, str] | Non
     return Response({"error": message}, status_code=status_code, headers=headers, media_type=MediaType.JSON)
 
 
-def handle_domain_error(_: Request, exc: InferlabError) -> Response:
+def _count(request: Request, exc: Exception) -> None:
+    observer = request.app.state.get("observer")
+    if observer is not None:
+        observer.failed(type(exc).__name__)
+
+
+def handle_domain_error(request: Request, exc: InferlabError) -> Response:
+    _count(request, exc)
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Overloaded) else None
     return error_response(exc.message, exc.status_code, headers)
 
 
 def handle_http_exception(request: Request, exc: HTTPException) -> Response:
+    _count(request, exc)
     if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
         limit = request.route_handler.resolve_request_max_body_size()
         return error_response(f"The request body is larger than the limit of {limit:,} bytes.", 413)
@@ -38,6 +46,7 @@ def handle_http_exception(request: Request, exc: HTTPException) -> Response:
 
 
 def handle_unexpected(request: Request, exc: Exception) -> Response:
+    _count(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response("Internal error; the service logged the details.", 500)
 

@@ -34,7 +34,7 @@ class PredictResponse(Struct):
             version=result.version,
             predictions=[Prediction(p.label, p.index, round(p.score, 6)) for p in result.predictions],
             timings_ms={stage: round(s * 1000, 3) for stage, s in result.timings.items()},
-            image=ImageInfo(*result.original_size),
+            image=ImageInfo(result.image.width, result.image.height),
             batch_size=result.batch_size,
         )
 

@@ -1,0 +1,124 @@
+"""The inference service's metrics: the `Observer` the data plane reports to, in OpenTelemetry.
+
+Instruments are created once, from the declarations in `instruments`; the state the service
+already keeps (queue depth, capacity, rejections, models) is read by observable callbacks at
+scrape time instead of being copied on every request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from opentelemetry.metrics import CallbackOptions, Meter, Observation
+from opentelemetry.sdk.metrics import MeterProvider
+
+from services.inference.postprocessing import entropy, softmax
+from telemetry import instruments as i
+
+if TYPE_CHECKING:
+    from services.inference.dataplane import Classification, DataPlane
+    from services.inference.preprocessing import InputStats
+    from services.inference.runtime import OnnxClassifier
+
+STAGES = ("queue", "decode", "preprocess", "inference", "postprocess")
+
+
+def _create(meter: Meter, spec: i.Instrument, **kwargs):
+    factory = {
+        i.Kind.COUNTER: meter.create_counter,
+        i.Kind.UP_DOWN_COUNTER: meter.create_up_down_counter,
+        i.Kind.HISTOGRAM: meter.create_histogram,
+    }[spec.kind]
+    return factory(spec.name, unit=spec.unit, description=spec.description, **kwargs)
+
+
+def model_attributes(model: OnnxClassifier) -> dict[str, str]:
+    return {"model.name": model.name, "model.version": model.version}
+
+
+class ServiceMetrics:
+    def __init__(self, provider: MeterProvider) -> None:
+        meter = provider.get_meter("inferlab.inference")
+        self._meter = meter
+        self.http_duration = _create(meter, i.HTTP_DURATION)
+        self.http_active = _create(meter, i.HTTP_ACTIVE)
+        self._stage = _create(meter, i.STAGE_DURATION)
+        self._batch = _create(meter, i.BATCH_SIZE)
+        self._images = _create(meter, i.IMAGES)
+        self._errors = _create(meter, i.ERRORS)
+        self._pixels = _create(meter, i.INPUT_PIXELS)
+        self._bytes = _create(meter, i.INPUT_BYTES)
+        self._brightness = _create(meter, i.BRIGHTNESS)
+        self._contrast = _create(meter, i.CONTRAST_I)
+        self._aspect = _create(meter, i.ASPECT_RATIO)
+        self._top_class = _create(meter, i.TOP_CLASS)
+        self._confidence = _create(meter, i.CONFIDENCE)
+        self._entropy = _create(meter, i.ENTROPY)
+
+    def watch(self, dataplane: DataPlane) -> None:
+        """Observe the service's own state at scrape time: queue, capacity, rejections, models."""
+        scheduler, repository = dataplane.scheduler, dataplane.repository
+
+        def gauge(spec: i.Instrument, read: Callable[[], Iterable[Observation]]) -> None:
+            self._meter.create_observable_gauge(
+                spec.name, callbacks=[lambda _: list(read())], unit=spec.unit, description=spec.description
+            )
+
+        gauge(i.QUEUE_DEPTH, lambda: [Observation(scheduler.queued)])
+        gauge(i.IN_PROGRESS, lambda: [Observation(scheduler.admitted)])
+        gauge(i.CAPACITY, lambda: [Observation(scheduler.capacity)])
+        gauge(i.MODEL_READY, lambda: [Observation(int(m.ready), model_attributes(m)) for m in repository])
+        gauge(i.MODEL_INFO, lambda: [Observation(1, self._info(m, repository.default)) for m in repository])
+
+        def rejections(_: CallbackOptions) -> list[Observation]:
+            return [Observation(scheduler.rejected)]
+
+        self._meter.create_observable_counter(
+            i.REJECTIONS.name, callbacks=[rejections], unit=i.REJECTIONS.unit, description=i.REJECTIONS.description
+        )
+
+    @staticmethod
+    def _info(model: OnnxClassifier, default: OnnxClassifier) -> dict[str, str]:
+        return {**model_attributes(model), "model.alias": "default" if model is default else "none"}
+
+    def classified(self, model: OnnxClassifier, result: Classification) -> None:
+        attributes = model_attributes(model)
+        for stage in STAGES:
+            if stage in result.timings:
+                self._stage.record(result.timings[stage], {**attributes, "stage": stage})
+        self._batch.record(result.batch_size, attributes)
+        self._input(result.image, attributes)
+        top = result.predictions[0]
+        self._prediction(attributes, top.label, top.score, result.entropy)
+
+    def scored(
+        self, model: OnnxClassifier, logits: np.ndarray, inputs: list[InputStats], timings: dict[str, float]
+    ) -> None:
+        attributes = model_attributes(model)
+        for stage, seconds in timings.items():
+            self._stage.record(seconds, {**attributes, "stage": stage})
+        self._batch.record(len(logits), attributes)
+        for stats in inputs:
+            self._input(stats, attributes)
+        probabilities = softmax(logits.astype(np.float64))
+        for row, scores in zip(logits, probabilities, strict=True):
+            best = int(np.argmax(scores))
+            self._prediction(attributes, model.spec.labels[best], float(scores[best]), entropy(row))
+
+    def failed(self, error_type: str) -> None:
+        self._errors.add(1, {"error.type": error_type})
+
+    def _input(self, stats: InputStats, attributes: dict[str, str]) -> None:
+        self._pixels.record(stats.pixels, attributes)
+        self._bytes.record(stats.encoded_bytes, attributes)
+        self._brightness.record(stats.brightness, attributes)
+        self._contrast.record(stats.contrast, attributes)
+        self._aspect.record(stats.aspect_ratio, attributes)
+
+    def _prediction(self, attributes: dict[str, str], label: str, confidence: float, spread: float) -> None:
+        self._images.add(1, attributes)
+        self._top_class.add(1, {**attributes, "class.label": label})
+        self._confidence.record(confidence, attributes)
+        self._entropy.record(spread, attributes)

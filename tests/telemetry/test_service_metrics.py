@@ -1,0 +1,118 @@
+"""ServiceMetrics on a fresh registry: every declared instrument is exported under its promised name."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from prometheus_client import CollectorRegistry
+
+from services.inference.dataplane import Classification
+from services.inference.postprocessing import ClassScore
+from services.inference.preprocessing import InputStats
+from telemetry import instruments as i
+from telemetry.provider import create_meter_provider
+from telemetry.service_metrics import ServiceMetrics
+
+LABELS = ("cat", "dog", "cup")
+
+
+def fake_model(version: str = "1") -> SimpleNamespace:
+    return SimpleNamespace(name="fake", version=version, ready=True, spec=SimpleNamespace(labels=LABELS))
+
+
+@pytest.fixture
+def registry() -> CollectorRegistry:
+    return CollectorRegistry()
+
+
+@pytest.fixture
+def metrics(registry):
+    provider = create_meter_provider(registry, {"service.name": "test"})
+    yield ServiceMetrics(provider)
+    provider.shutdown()
+
+
+def classification(label: str = "dog", score: float = 0.7) -> Classification:
+    timings = {"queue": 0.001, "decode": 0.002, "preprocess": 0.003, "inference": 0.02, "postprocess": 0.0005}
+    stats = InputStats(width=300, height=200, encoded_bytes=12_345, brightness=0.4, contrast=0.2)
+    return Classification("fake", "1", [ClassScore(1, label, score)], {**timings, "total": 0.03}, stats, 0.8)
+
+
+def sample(registry, name: str, **labels: str) -> float | None:
+    return registry.get_sample_value(name, labels)
+
+
+def test_classified_records_stages_inputs_and_prediction(metrics, registry):
+    model = fake_model()
+    metrics.classified(model, classification())
+    metrics.classified(model, classification())
+    ids = {"model_name": "fake", "model_version": "1"}
+    assert sample(registry, "inferlab_images_classified_total", **ids) == 2
+    assert sample(registry, "inferlab_prediction_top_class_total", class_label="dog", **ids) == 2
+    assert sample(registry, "inferlab_inference_stage_duration_seconds_count", stage="inference", **ids) == 2
+    assert sample(registry, "inferlab_inference_stage_duration_seconds_sum", stage="inference", **ids) == pytest.approx(
+        0.04
+    )
+    # 20 ms lands in the 0.02 s bucket: the boundaries are in seconds.
+    assert (
+        sample(registry, "inferlab_inference_stage_duration_seconds_bucket", stage="inference", le="0.02", **ids) == 2
+    )
+    assert sample(registry, "inferlab_input_pixels_sum", **ids) == 2 * 60_000
+    assert sample(registry, "inferlab_input_aspect_ratio_sum", **ids) == pytest.approx(3.0)
+    assert sample(registry, "inferlab_prediction_confidence_bucket", le="0.7", **ids) == 2
+    assert sample(registry, "inferlab_prediction_entropy_nat_sum", **ids) == pytest.approx(1.6)
+
+
+def test_scored_logits_give_top_class_confidence_and_entropy(metrics, registry):
+    logits = np.array([[0.0, 0.0, 10.0], [5.0, 0.0, 0.0]], np.float32)
+    metrics.scored(fake_model(), logits, [], {"queue": 0.0, "inference": 0.01})
+    ids = {"model_name": "fake", "model_version": "1"}
+    assert sample(registry, "inferlab_prediction_top_class_total", class_label="cup", **ids) == 1
+    assert sample(registry, "inferlab_prediction_top_class_total", class_label="cat", **ids) == 1
+    assert sample(registry, "inferlab_inference_batch_size_sum", **ids) == 2
+    assert sample(registry, "inferlab_input_pixels_count", **ids) is None  # tensors have no image
+
+
+def test_watch_reads_state_at_scrape_time(metrics, registry):
+    scheduler = SimpleNamespace(queued=3, admitted=5, capacity=10, rejected=0)
+    models = [fake_model("1"), fake_model("2")]
+    dataplane = SimpleNamespace(scheduler=scheduler, repository=_Repo(models))
+    metrics.watch(dataplane)
+    assert sample(registry, "inferlab_inference_queue_depth") == 3
+    scheduler.queued, scheduler.rejected = 0, 4
+    assert sample(registry, "inferlab_inference_queue_depth") == 0
+    assert sample(registry, "inferlab_overload_rejections_total") == 4
+    assert sample(registry, "inferlab_model_info", model_name="fake", model_version="1", model_alias="default") == 1
+    assert sample(registry, "inferlab_model_info", model_name="fake", model_version="2", model_alias="none") == 1
+
+
+class _Repo:
+    def __init__(self, models):
+        self._models = models
+        self.default = models[0]
+
+    def __iter__(self):
+        return iter(self._models)
+
+
+def test_every_declared_instrument_is_exported_under_its_name(metrics, registry):
+    metrics.watch(
+        SimpleNamespace(
+            scheduler=SimpleNamespace(queued=0, admitted=0, capacity=1, rejected=0), repository=_Repo([fake_model()])
+        )
+    )
+    metrics.classified(fake_model(), classification())
+    metrics.failed("InvalidImage")
+    metrics.http_duration.record(0.01, {"http.route": "/v1/predict"})
+    metrics.http_active.add(1, {"http.route": "/v1/predict"})
+    exported = {s.name for family in registry.collect() for s in family.samples}
+    for spec in i.ALL:
+        name = spec.prometheus_name + ("_count" if spec.kind is i.Kind.HISTOGRAM else "")
+        assert name in exported, f"{spec.name} promised {name}"
+
+
+def test_process_collectors_share_the_registry(metrics, registry):
+    assert sample(registry, "process_cpu_seconds_total") is not None
+    assert sample(registry, "python_gc_collections_total", generation="0") is not None
