@@ -102,6 +102,31 @@ MODEL_INFO = Instrument(
 )
 MODEL_READY = Instrument("inferlab.model.ready", Kind.GAUGE, "1", "1 when the model answers requests, else 0.")
 
+SHADOW_COMPARISONS = Instrument(
+    "inferlab.shadow.comparisons",
+    Kind.COUNTER,
+    "{image}",
+    "Images answered by the champion and shadowed by the challenger, by top-1 agreement.",
+)
+# Per role, not as a delta: OpenTelemetry histograms take no negative values. The delta is
+# the difference of the two roles' means, in PromQL.
+SHADOW_CONFIDENCE = Instrument(
+    "inferlab.shadow.confidence",
+    Kind.HISTOGRAM,
+    "1",
+    "Top-1 probability of a shadowed image, per model role (champion, challenger).",
+    UNIT_INTERVAL,
+)
+SHADOW_DURATION = Instrument(
+    "inferlab.shadow.duration", Kind.HISTOGRAM, "s", "Pipeline time of a shadowed image, per model role.", LATENCY_S
+)
+MODEL_SWAPS = Instrument(
+    "inferlab.model.swaps", Kind.COUNTER, "{swap}", "Hot swaps after an alias moved, by alias and outcome."
+)
+REGISTRY_ERRORS = Instrument(
+    "inferlab.registry.errors", Kind.COUNTER, "{error}", "Failed attempts to ask the registry where an alias points."
+)
+
 ALL = (
     HTTP_DURATION,
     HTTP_ACTIVE,
@@ -123,4 +148,9 @@ ALL = (
     ENTROPY,
     MODEL_INFO,
     MODEL_READY,
+    SHADOW_COMPARISONS,
+    SHADOW_CONFIDENCE,
+    SHADOW_DURATION,
+    MODEL_SWAPS,
+    REGISTRY_ERRORS,
 )

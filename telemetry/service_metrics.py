@@ -56,6 +56,11 @@ class ServiceMetrics:
         self._top_class = _create(meter, i.TOP_CLASS)
         self._confidence = _create(meter, i.CONFIDENCE)
         self._entropy = _create(meter, i.ENTROPY)
+        self._shadow = _create(meter, i.SHADOW_COMPARISONS)
+        self._shadow_confidence = _create(meter, i.SHADOW_CONFIDENCE)
+        self._shadow_duration = _create(meter, i.SHADOW_DURATION)
+        self._swaps = _create(meter, i.MODEL_SWAPS)
+        self._registry_errors = _create(meter, i.REGISTRY_ERRORS)
 
     def watch(self, dataplane: DataPlane) -> None:
         """Observe the service's own state at scrape time: queue, capacity, rejections, models."""
@@ -81,7 +86,8 @@ class ServiceMetrics:
 
     @staticmethod
     def _info(model: OnnxClassifier, default: OnnxClassifier) -> dict[str, str]:
-        return {**model_attributes(model), "model.alias": "default" if model is default else "none"}
+        alias = model.alias or ("default" if model is default else "none")
+        return {**model_attributes(model), "model.alias": alias}
 
     def classified(self, model: OnnxClassifier, result: Classification) -> None:
         attributes = model_attributes(model)
@@ -109,6 +115,21 @@ class ServiceMetrics:
 
     def failed(self, error_type: str) -> None:
         self._errors.add(1, {"error.type": error_type})
+
+    def shadowed(self, primary: Classification, shadow: Classification) -> None:
+        versions = {"model.name": primary.model, "champion.version": primary.version, "challenger.version": shadow.version}
+        agree = primary.predictions[0].index == shadow.predictions[0].index
+        self._shadow.add(1, {**versions, "agreement": "agree" if agree else "disagree"})
+        for role, result in (("champion", primary), ("challenger", shadow)):
+            attributes = {"model.name": result.model, "model.version": result.version, "role": role}
+            self._shadow_confidence.record(result.predictions[0].score, attributes)
+            self._shadow_duration.record(result.timings["total"], attributes)
+
+    def swapped(self, alias: str, outcome: str) -> None:
+        self._swaps.add(1, {"model.alias": alias, "outcome": outcome})
+
+    def registry_error(self) -> None:
+        self._registry_errors.add(1)
 
     def _input(self, stats: InputStats, attributes: dict[str, str]) -> None:
         self._pixels.record(stats.pixels, attributes)

@@ -51,6 +51,8 @@ class ModelInfo:
     version: str
     ready: bool
     default: bool
+    alias: str | None = None
+    """champion / challenger when the service follows a registry; None for a plain file."""
 
     @property
     def key(self) -> str:
@@ -75,7 +77,9 @@ class ServiceClient:
     async def models(self) -> list[ModelInfo]:
         body = await self._call("GET", "/v1/models")
         try:
-            return [ModelInfo(m["name"], m["version"], m["ready"], m["default"]) for m in body["models"]]
+            return [
+                ModelInfo(m["name"], m["version"], m["ready"], m["default"], m.get("alias")) for m in body["models"]
+            ]
         except (KeyError, TypeError) as exc:
             raise ApiError("Unexpected answer", f"/v1/models lacks {exc}.") from None
 

@@ -79,7 +79,13 @@ def sample_strip(samples: list[Sample], on_pick: Callable[[Sample], Awaitable[No
 
 def model_options(models: list[ModelInfo]) -> dict[str, str]:
     """Select options keyed `name:version`, the default model marked."""
-    return {m.key: f"{m.name} · {m.version}" + (" (default)" if m.default else "") for m in models}
+    return {m.key: f"{m.name} · {m.version}" + _role(m) for m in models}
+
+
+def _role(model: ModelInfo) -> str:
+    if model.alias:
+        return f" ({model.alias})"
+    return " (default)" if model.default else ""
 
 
 def upload_box(max_bytes: int, on_files, on_rejected, *, multiple: bool) -> ui.upload:

@@ -15,6 +15,7 @@ import uvicorn
 
 from services.inference.app import create_app
 from services.inference.settings import ServiceSettings
+from services.inference.sources import is_registry_uri
 
 
 def settings_help() -> str:
@@ -40,7 +41,7 @@ def parse_args(argv: Sequence[str] | None = None) -> ServiceSettings:
     parser.add_argument("--log-level", help="debug, info, warning, error")
     overrides = {key: value for key, value in vars(parser.parse_args(argv)).items() if value is not None}
     settings = ServiceSettings(**overrides)
-    missing = [uri for uri in settings.models if not Path(uri).is_file()]
+    missing = [uri for uri in settings.models if not is_registry_uri(uri) and not Path(uri).is_file()]
     if missing:
         parser.error(f"no model file at {', '.join(missing)} (run from the repository root, or pass --model)")
     return settings

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -19,28 +20,61 @@ from services.inference.api.metrics import MetricsController
 from services.inference.api.v1 import PredictController
 from services.inference.api.v2 import OpenInferenceController, _server_version
 from services.inference.dataplane import BatchingConfig, DataPlane
+from services.inference.errors import ModelLoadError
 from services.inference.observer import NullObserver, Observer
+from services.inference.registry_models import RegistryModels
 from services.inference.repository import ModelRepository
-from services.inference.runtime import OnnxClassifier
+from services.inference.runtime import Identity, OnnxClassifier
 from services.inference.scheduler import Scheduler
 from services.inference.settings import ServiceSettings
+from services.inference.shadow import Shadow
+from services.inference.sources import ModelFiles, RegistrySource, is_registry_uri
 from telemetry.provider import create_meter_provider
 from telemetry.service_metrics import ServiceMetrics
 
 log = logging.getLogger(__name__)
 
 
-def load_models(settings: ServiceSettings) -> ModelRepository:
-    """Load and warm every configured model; the service is ready only after this returns."""
-    repository = ModelRepository()
-    for uri in settings.models:
+def model_builder(settings: ServiceSettings) -> Callable[[ModelFiles, Identity], OnnxClassifier]:
+    def build(files: ModelFiles, identity: Identity) -> OnnxClassifier:
         model = OnnxClassifier(
-            uri, intra_op_threads=settings.intra_op_threads, max_image_pixels=settings.max_image_pixels
+            files.path,
+            intra_op_threads=settings.intra_op_threads,
+            max_image_pixels=settings.max_image_pixels,
+            identity=identity,
         )
         model.load()
         model.warmup(settings.warmup_runs)
-        repository.add(model)
-    return repository
+        return model
+
+    return build
+
+
+def load_models(settings: ServiceSettings) -> tuple[ModelRepository, list[RegistryModels]]:
+    """Load and warm every configured model; the service is ready only after this returns.
+
+    Registry URIs also give the watchers that keep their aliases' versions in step.
+    """
+    build = model_builder(settings)
+    repository, registries = ModelRepository(), []
+    for uri in settings.models:
+        if not is_registry_uri(uri):
+            repository.add(build(ModelFiles(Path(uri)), Identity()))
+            continue
+        source = RegistrySource.parse(uri, settings.tracking_uri, Path(settings.model_cache_dir))
+        registry = RegistryModels(
+            source,
+            build,
+            challenger_alias=settings.challenger_alias or None,
+            poll_s=settings.registry_poll_s,
+            backoff_max_s=settings.registry_backoff_max_s,
+        )
+        champion = registry.load_champion(settings.registry_wait_s)
+        repository.add(champion)
+        for other in registry.load_others(champion):
+            repository.add(other)
+        registries.append(registry)
+    return repository, registries
 
 
 def build_dataplane(
@@ -73,14 +107,24 @@ def create_app(settings: ServiceSettings | None = None, registry: CollectorRegis
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        repository = await asyncio.to_thread(load_models, settings)
+        try:
+            repository, registries = await asyncio.to_thread(load_models, settings)
+        except ModelLoadError as exc:
+            log.error("cannot start: %s", exc)  # one readable line above the server's traceback
+            raise
         dataplane = build_dataplane(settings, repository, observer)
         if metrics is not None:
             metrics.watch(dataplane)
+        if registries and settings.shadow_fraction > 0:
+            dataplane.shadow = Shadow(dataplane, settings.shadow_fraction)
+        watchers = [asyncio.create_task(r.watch(repository, dataplane, observer)) for r in registries]
         app.state.dataplane = dataplane
         try:
             yield
         finally:
+            for watcher in watchers:
+                watcher.cancel()
+            await asyncio.gather(*watchers, return_exceptions=True)
             await dataplane.close()
             await asyncio.to_thread(dataplane.scheduler.shutdown)
             repository.unload_all()

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +24,9 @@ from services.inference.preprocessing import InputStats
 from services.inference.repository import ModelRepository
 from services.inference.runtime import OnnxClassifier, PreparedImage
 from services.inference.scheduler import Scheduler
+
+if TYPE_CHECKING:
+    from services.inference.shadow import Shadow
 
 
 @dataclass(frozen=True)
@@ -63,17 +70,41 @@ class DataPlane:
         self.default_top_k = default_top_k
         self._batching = batching
         self._batchers: dict[OnnxClassifier, MicroBatcher] = {}
+        self._in_use: Counter[OnnxClassifier] = Counter()
+        self.shadow: Shadow | None = None
 
     def model(self, name: str | None = None, version: str | None = None) -> OnnxClassifier:
         return self.repository.get(name, version)
+
+    @contextmanager
+    def using(self, model: OnnxClassifier, images: int = 1) -> Iterator[None]:
+        """Capacity for `images`, and a mark that `model` is in use until the block ends (see `drained`)."""
+        with self.scheduler.admit(images):
+            self._in_use[model] += 1
+            try:
+                yield
+            finally:
+                self._in_use[model] -= 1
+
+    async def drained(self, model: OnnxClassifier, timeout_s: float) -> bool:
+        """Wait until no request uses `model` (after it left the repository); False on time-out."""
+        deadline = time.monotonic() + timeout_s
+        while self._in_use[model] > 0:
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        self._in_use.pop(model, None)
+        return True
 
     async def classify(
         self, data: bytes, top_k: int, name: str | None = None, version: str | None = None
     ) -> Classification:
         model = self.model(name, version)
-        with self.scheduler.admit():
+        with self.using(model):
             result = await self._classify(model, data, top_k)
         self.observer.classified(model, result)
+        if self.shadow is not None and model is self.repository.default:
+            self.shadow.mirror(data, result)
         return result
 
     async def classify_many(
@@ -82,7 +113,7 @@ class DataPlane:
         """One outcome per image: a bad image fails alone, the others are still answered."""
         self._check_batch_size(len(items))
         model = self.model(name, version)
-        with self.scheduler.admit(len(items)):
+        with self.using(model, len(items)):
             outcomes = await asyncio.gather(
                 *(self._classify(model, data, top_k) for data in items), return_exceptions=True
             )
@@ -98,7 +129,7 @@ class DataPlane:
     async def infer_tensor(self, model: OnnxClassifier, batch: np.ndarray) -> np.ndarray:
         """Logits for a preprocessed batch [N, ...input_shape]."""
         self._check_batch_size(batch.shape[0] if batch.ndim else 0)
-        with self.scheduler.admit(batch.shape[0]):
+        with self.using(model, batch.shape[0]):
             started = time.perf_counter()
             logits, waited = await self.scheduler.run(model.infer, batch)
         inference = time.perf_counter() - started - waited
@@ -108,7 +139,7 @@ class DataPlane:
     async def infer_images(self, model: OnnxClassifier, items: list[bytes]) -> np.ndarray:
         """Logits for encoded images, decoded and preprocessed as the model's spec says."""
         self._check_batch_size(len(items))
-        with self.scheduler.admit(len(items)):
+        with self.using(model, len(items)):
             prepared = await asyncio.gather(*(self.scheduler.run(model.prepare, data) for data in items))
             started = time.perf_counter()
             logits, waited = await self.scheduler.run(model.infer, np.stack([p.tensor for p, _ in prepared]))
@@ -121,6 +152,14 @@ class DataPlane:
             raise BadInput("The request holds no image.")
         if count > self.max_batch_images:
             raise BadInput(f"The request holds {count} images; the limit is {self.max_batch_images}.")
+
+    async def classify_with(self, model: OnnxClassifier, data: bytes, top_k: int) -> Classification:
+        """The pipeline on a given model, for callers that already hold capacity (the shadow)."""
+        self._in_use[model] += 1
+        try:
+            return await self._classify(model, data, top_k)
+        finally:
+            self._in_use[model] -= 1
 
     async def _classify(self, model: OnnxClassifier, data: bytes, top_k: int) -> Classification:
         started = time.perf_counter()
@@ -150,6 +189,8 @@ class DataPlane:
         return prepared, predictions, spread, waited + batch_waited, batch_size
 
     async def close(self) -> None:
+        if self.shadow is not None:
+            await self.shadow.close()
         for batcher in self._batchers.values():
             await batcher.close()
 

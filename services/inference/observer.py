@@ -28,6 +28,15 @@ class Observer(Protocol):
     def failed(self, error_type: str) -> None:
         """An error was answered to a client (or to one image of a batch)."""
 
+    def shadowed(self, primary: Classification, shadow: Classification) -> None:
+        """The challenger classified a copy of a request the default model answered."""
+
+    def swapped(self, alias: str, outcome: str) -> None:
+        """A registry alias moved and the service tried to follow: outcome "success" or "failed"."""
+
+    def registry_error(self) -> None:
+        """The registry could not be asked where an alias points."""
+
 
 class NullObserver:
     def classified(self, model: OnnxClassifier, result: Classification) -> None:
@@ -39,4 +48,13 @@ class NullObserver:
         pass
 
     def failed(self, error_type: str) -> None:
+        pass
+
+    def shadowed(self, primary: Classification, shadow: Classification) -> None:
+        pass
+
+    def swapped(self, alias: str, outcome: str) -> None:
+        pass
+
+    def registry_error(self) -> None:
         pass

@@ -23,6 +23,16 @@ class ModelRepository:
             raise ValueError(f"model {model.name} version {model.version} is already served")
         self._models.append(model)
 
+    def replace(self, old: OnnxClassifier, new: OnnxClassifier) -> None:
+        """Serve `new` where `old` was, in one step: a request sees one or the other, never neither."""
+        self._models = [new if model is old else model for model in self._models]
+
+    def remove(self, model: OnnxClassifier) -> None:
+        self._models = [m for m in self._models if m is not model]
+
+    def by_alias(self, alias: str) -> OnnxClassifier | None:
+        return next((m for m in self._models if m.alias == alias), None)
+
     @property
     def default(self) -> OnnxClassifier:
         if not self._models:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -50,11 +50,28 @@ class PreparedImage:
         return (self.stats.width, self.stats.height)
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who a model is when a registry says so: its name, version and alias override the file's metadata."""
+
+    name: str | None = None
+    version: str | None = None
+    alias: str | None = None
+
+
 class OnnxClassifier:
-    def __init__(self, path: Path | str, *, intra_op_threads: int = 1, max_image_pixels: int = 50_000_000):
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        intra_op_threads: int = 1,
+        max_image_pixels: int = 50_000_000,
+        identity: Identity | None = None,
+    ):
         self.path = Path(path)
         self.intra_op_threads = intra_op_threads
         self.max_image_pixels = max_image_pixels
+        self.identity = identity or Identity()
         self.ready = False
         self._session: ort.InferenceSession | None = None
         self._spec: ModelSpec | None = None
@@ -73,6 +90,10 @@ class OnnxClassifier:
     def version(self) -> str:
         return self.spec.version
 
+    @property
+    def alias(self) -> str | None:
+        return self.identity.alias
+
     def load(self) -> None:
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.intra_op_threads
@@ -86,6 +107,8 @@ class OnnxClassifier:
                 [(i.name, i.shape) for i in session.get_inputs()],
                 [(o.name, o.shape) for o in session.get_outputs()],
             )
+            overrides = {"name": self.identity.name, "version": self.identity.version}
+            spec = replace(spec, **{key: value for key, value in overrides.items() if value is not None})
             self._session, self._spec = session, spec
             self._check_labels()  # also runs the network once: a spec that does not fit it fails here
         except Exception as exc:  # onnxruntime's errors (InvalidProtobuf, NoSuchFile...) share no base class

@@ -42,11 +42,16 @@ class Scheduler:
         return max(0, self._admitted - self._running)
 
     @contextmanager
-    def admit(self, images: int = 1) -> Iterator[None]:
-        """Reserve `images` slots for the duration of the block, or raise `Overloaded` at once."""
+    def admit(self, images: int = 1, *, spare: int = 0) -> Iterator[None]:
+        """Reserve `images` slots for the duration of the block, or raise `Overloaded` at once.
+
+        `spare` slots must stay free after this admission: optional work (the shadow) takes only
+        what clients leave, and its refusals are not counted as the clients' rejections.
+        """
         with self._lock:
-            if self._admitted + images > self.capacity:
-                self.rejected += 1
+            if self._admitted + images > self.capacity - spare:
+                if not spare:
+                    self.rejected += 1
                 raise Overloaded(
                     f"The service is at capacity ({self.capacity} images in progress); retry shortly.",
                     self.retry_after_s,

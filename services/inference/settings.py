@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services import lab
@@ -34,7 +34,7 @@ class ServiceSettings(BaseSettings):
     )
     models: list[str] = Field(
         default_factory=lambda: list(DEFAULT_MODELS),
-        description="Model URIs to serve (paths to .onnx files); the first is the default model.",
+        description="Model URIs to serve: .onnx paths or models:/NAME@ALIAS; the first is the default.",
     )
     workers: int = Field(default_factory=_default_workers, ge=1, description="Concurrent inference calls.")
     intra_op_threads: int = Field(1, ge=1, description="onnxruntime threads inside one inference call.")
@@ -51,5 +51,18 @@ class ServiceSettings(BaseSettings):
     warmup_runs: int = Field(2, ge=0, description="Inference calls made on a blank image before ready.")
     shutdown_grace_s: float = Field(20.0, ge=0, description="Time given to requests in flight on SIGTERM.")
     log_level: str = Field("info", description="Log level of the service and its server.")
+    tracking_uri: str = Field(
+        default_factory=lambda: lab.url("mlflow"),
+        validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "INFERLAB_TRACKING_URI"),
+        description="MLflow tracking/registry URI for models:/NAME@ALIAS (env MLFLOW_TRACKING_URI).",
+    )
+    challenger_alias: str = Field("challenger", description="Alias served beside the champion ('' = none).")
+    shadow_fraction: float = Field(
+        0.2, ge=0, le=1, description="Share of the champion's requests also run on the challenger."
+    )
+    registry_poll_s: float = Field(10.0, gt=0, description="How often to look for a moved alias.")
+    registry_backoff_max_s: float = Field(120.0, gt=0, description="Longest wait between tries when it fails.")
+    registry_wait_s: float = Field(60.0, ge=0, description="How long to wait at start for the registry.")
+    model_cache_dir: str = Field("data/model-cache", description="Where registry versions are downloaded.")
     telemetry: bool = Field(True, description="Export metrics at /metrics (off: to measure their cost).")
     service_name: str = Field("inferlab-inference", description="service.name of the metrics' resource.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -19,7 +20,7 @@ LABELS = ("cat", "dog", "cup")
 
 
 def fake_model(version: str = "1") -> SimpleNamespace:
-    return SimpleNamespace(name="fake", version=version, ready=True, spec=SimpleNamespace(labels=LABELS))
+    return SimpleNamespace(name="fake", version=version, alias=None, ready=True, spec=SimpleNamespace(labels=LABELS))
 
 
 @pytest.fixture
@@ -105,6 +106,9 @@ def test_every_declared_instrument_is_exported_under_its_name(metrics, registry)
     )
     metrics.classified(fake_model(), classification())
     metrics.failed("InvalidImage")
+    metrics.shadowed(classification(), classification())
+    metrics.swapped("champion", "success")
+    metrics.registry_error()
     metrics.http_duration.record(0.01, {"http.route": "/v1/predict"})
     metrics.http_active.add(1, {"http.route": "/v1/predict"})
     exported = {s.name for family in registry.collect() for s in family.samples}
@@ -116,3 +120,29 @@ def test_every_declared_instrument_is_exported_under_its_name(metrics, registry)
 def test_process_collectors_share_the_registry(metrics, registry):
     assert sample(registry, "process_cpu_seconds_total") is not None
     assert sample(registry, "python_gc_collections_total", generation="0") is not None
+
+
+def test_shadowed_counts_agreement_delta_and_latency_per_role(metrics, registry):
+    metrics.shadowed(classification("dog", 0.7), classification("dog", 0.6))
+    metrics.shadowed(
+        classification("dog", 0.7), replace(classification("cat", 0.9), predictions=[ClassScore(0, "cat", 0.9)])
+    )
+    versions = {"model_name": "fake", "champion_version": "1", "challenger_version": "1"}
+    assert sample(registry, "inferlab_shadow_comparisons_total", agreement="agree", **versions) == 1
+    assert sample(registry, "inferlab_shadow_comparisons_total", agreement="disagree", **versions) == 1
+    challenger = {"model_name": "fake", "model_version": "1", "role": "challenger"}
+    assert sample(registry, "inferlab_shadow_confidence_sum", **challenger) == pytest.approx(0.6 + 0.9)
+    assert (
+        sample(
+            registry, "inferlab_shadow_duration_seconds_count", model_name="fake", model_version="1", role="challenger"
+        )
+        == 2
+    )
+
+
+def test_swaps_and_registry_errors_are_counted(metrics, registry):
+    metrics.swapped("champion", "failed")
+    metrics.registry_error()
+    metrics.registry_error()
+    assert sample(registry, "inferlab_model_swaps_total", model_alias="champion", outcome="failed") == 1
+    assert sample(registry, "inferlab_registry_errors_total") == 2

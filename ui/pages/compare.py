@@ -92,9 +92,11 @@ class ComparePage:
             except ApiError:
                 return
             self.state.models = models
+            # Champion against challenger when the service follows a registry, else the first two.
             default = next((m for m in models if m.default), models[0] if models else None)
+            challenger = next((m for m in models if m.alias == "challenger"), None)
             self.state.a = default
-            self.state.b = next((m for m in models if m is not default), default)
+            self.state.b = challenger or next((m for m in models if m is not default), default)
             self.pickers.refresh()
 
     async def on_files(self, event: events.MultiUploadEventArguments) -> None:

@@ -53,6 +53,8 @@ class BatchResponse(Struct):
 class ModelInfo(Struct):
     name: str
     version: str
+    alias: str | None
+    """The registry alias it is served under (champion, challenger), or null for a file."""
     ready: bool
     classes: int
     input_shape: list[int]

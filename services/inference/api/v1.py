@@ -70,6 +70,7 @@ class PredictController(Controller):
                 ModelInfo(
                     name=m.name,
                     version=m.version,
+                    alias=m.alias,
                     ready=m.ready,
                     classes=len(m.spec.labels),
                     input_shape=list(m.spec.preprocess.input_shape),

@@ -117,3 +117,15 @@ class TestRun:
             return ticks
 
         assert asyncio.run(main()) >= 3
+
+
+def test_spare_admissions_leave_room_for_clients_and_are_not_rejections():
+    from services.inference.errors import Overloaded
+    from services.inference.scheduler import Scheduler
+
+    scheduler = Scheduler(workers=2, queue_size=2)
+    with scheduler.admit(2), pytest.raises(Overloaded), scheduler.admit(spare=2):
+        pass
+    assert scheduler.rejected == 0
+    with scheduler.admit(spare=2):
+        assert scheduler.admitted == 1

@@ -1,0 +1,155 @@
+"""RegistryModels.follow with a fake registry: swaps, refusals, challenger rules, waiting at start."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from services.inference.errors import ModelLoadError
+from services.inference.registry_models import RegistryModels
+from services.inference.repository import ModelRepository
+from services.inference.runtime import Identity
+from services.inference.sources import ModelFiles, RegistryUnavailable
+
+
+@dataclass
+class FakeSource:
+    """A registry of aliases -> versions; `down` makes every question fail."""
+
+    aliases: dict[str, str]
+    name: str = "m"
+    alias: str = "champion"
+    tracking_uri: str = "fake://registry"
+    down: bool = False
+
+    @property
+    def uri(self) -> str:
+        return f"models:/{self.name}@{self.alias}"
+
+    def with_alias(self, alias: str) -> FakeSource:
+        view = FakeSource(self.aliases, self.name, alias, self.tracking_uri, self.down)
+        return view
+
+    def current_version(self) -> str | None:
+        if self.down:
+            raise RegistryUnavailable("registry down")
+        return self.aliases.get(self.alias)
+
+    def fetch(self, version: str) -> ModelFiles:
+        return ModelFiles(Path(f"v{version}.onnx"), version)
+
+
+@dataclass
+class FakeModel:
+    name: str
+    version: str
+    alias: str | None
+    ready: bool = True
+    unloaded: bool = False
+
+    def unload(self) -> None:
+        self.unloaded = True
+
+
+@dataclass
+class Recorder:
+    swaps: list[tuple[str, str]] = field(default_factory=list)
+    registry_errors: int = 0
+
+    def swapped(self, alias: str, outcome: str) -> None:
+        self.swaps.append((alias, outcome))
+
+    def registry_error(self) -> None:
+        self.registry_errors += 1
+
+
+class FakeDataPlane:
+    async def drained(self, model, timeout_s: float) -> bool:
+        return True
+
+
+def build(files: ModelFiles, identity: Identity) -> FakeModel:
+    if files.version == "broken":
+        raise ModelLoadError("not an ONNX model")
+    return FakeModel(identity.name, identity.version, identity.alias)
+
+
+def follow_all(registry: RegistryModels, repository, observer) -> None:
+    async def run() -> None:
+        for alias in registry.aliases:
+            await registry.follow(alias, repository, FakeDataPlane(), observer)
+
+    asyncio.run(run())
+
+
+@pytest.fixture
+def setup():
+    source = FakeSource({"champion": "1"})
+    registry = RegistryModels(source, build, poll_s=0.01)
+    champion = registry.load_champion(wait_s=0)
+    repository = ModelRepository([champion])
+    return source, registry, repository, Recorder()
+
+
+def test_champion_loads_with_the_registry_identity(setup):
+    _, _, repository, _ = setup
+    assert (repository.default.name, repository.default.version, repository.default.alias) == ("m", "1", "champion")
+
+
+def test_a_moved_alias_swaps_and_unloads_the_old_version(setup):
+    source, registry, repository, observer = setup
+    old = repository.default
+    source.aliases["champion"] = "2"
+    follow_all(registry, repository, observer)
+    assert repository.default.version == "2" and old.unloaded
+    assert observer.swaps == [("champion", "success")]
+
+
+def test_a_broken_version_is_refused_once_and_the_old_keeps_serving(setup):
+    source, registry, repository, observer = setup
+    source.aliases["champion"] = "broken"
+    follow_all(registry, repository, observer)
+    follow_all(registry, repository, observer)
+    assert repository.default.version == "1" and not repository.default.unloaded
+    assert observer.swaps == [("champion", "failed")]
+
+
+def test_challenger_comes_and_goes_but_never_equals_the_champion(setup):
+    source, registry, repository, observer = setup
+    source.aliases["challenger"] = "2"
+    follow_all(registry, repository, observer)
+    assert repository.by_alias("challenger").version == "2"
+    source.aliases["challenger"] = "1"  # same as the champion: nothing to compare
+    follow_all(registry, repository, observer)
+    assert repository.by_alias("challenger") is None
+
+
+def test_the_champion_is_never_dropped_when_its_alias_disappears(setup):
+    source, registry, repository, observer = setup
+    del source.aliases["champion"]
+    follow_all(registry, repository, observer)
+    assert repository.default.version == "1" and not repository.default.unloaded
+
+
+def test_an_unreachable_registry_at_start_names_the_uri():
+    registry = RegistryModels(FakeSource({}, down=True), build)
+    with pytest.raises(ModelLoadError, match=r"models:/m@champion from fake://registry: registry down"):
+        registry.load_champion(wait_s=0)
+
+
+def test_watch_keeps_serving_and_backs_off_while_the_registry_is_down(setup):
+    source, registry, repository, observer = setup
+    source.down = True
+    registry.backoff_max_s = 0.05
+
+    async def run_briefly() -> None:
+        task = asyncio.create_task(registry.watch(repository, FakeDataPlane(), observer))
+        await asyncio.sleep(0.3)
+        task.cancel()
+
+    asyncio.run(run_briefly())
+    assert observer.registry_errors >= 3
+    assert repository.default.version == "1" and not repository.default.unloaded
