@@ -50,6 +50,7 @@ load: setup  ## headless Locust run: HOST USERS SPAWN_RATE RUN_TIME SHAPE TAGS W
 
 bench: setup  ## service vs in-process throughput and latency (see docs/performance.md)
 	$(BIN)/python -m benchmarks.service
+	$(BIN)/python -m benchmarks.telemetry
 
 # Torch is only needed here, in a venv of its own; the exported files are committed.
 export-model:  ## re-export the ONNX models under models/ (needs torch)
