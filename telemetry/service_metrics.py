@@ -117,7 +117,11 @@ class ServiceMetrics:
         self._errors.add(1, {"error.type": error_type})
 
     def shadowed(self, primary: Classification, shadow: Classification) -> None:
-        versions = {"model.name": primary.model, "champion.version": primary.version, "challenger.version": shadow.version}
+        versions = {
+            "model.name": primary.model,
+            "champion.version": primary.version,
+            "challenger.version": shadow.version,
+        }
         agree = primary.predictions[0].index == shadow.predictions[0].index
         self._shadow.add(1, {**versions, "agreement": "agree" if agree else "disagree"})
         for role, result in (("champion", primary), ("challenger", shadow)):

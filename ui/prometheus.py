@@ -7,7 +7,7 @@ points, and one error type whose message says whether Prometheus is absent, down
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -20,6 +20,7 @@ class PrometheusError(Exception):
 class Series:
     name: str
     points: list[tuple[float, float | None]]
+    labels: dict[str, str] = field(default_factory=dict)  # for a panel's legend to name the series
 
 
 class PrometheusClient:
@@ -60,7 +61,10 @@ def _body(response: httpx.Response) -> dict:
 def parse_matrix(body: dict) -> list[Series]:
     """A `matrix` result to series; NaN and infinities (empty histograms) become gaps."""
     result = body.get("data", {}).get("result", [])
-    return [Series(_series_name(item.get("metric", {})), _points(item.get("values", []))) for item in result]
+    return [
+        Series(_series_name(item.get("metric", {})), _points(item.get("values", [])), item.get("metric", {}))
+        for item in result
+    ]
 
 
 def _series_name(labels: dict[str, str]) -> str:

@@ -19,8 +19,9 @@ def matrix(*results: dict) -> dict:
 
 
 def test_a_matrix_becomes_named_series_with_gaps_for_nan() -> None:
-    body = matrix({"metric": {"__name__": "up", "job": "svc"}, "values": [[10, "1"], [25, "NaN"], [40, "+Inf"]]})
-    assert parse_matrix(body) == [Series("svc", [(10.0, 1.0), (25.0, None), (40.0, None)])]
+    labels = {"__name__": "up", "job": "svc"}
+    body = matrix({"metric": labels, "values": [[10, "1"], [25, "NaN"], [40, "+Inf"]]})
+    assert parse_matrix(body) == [Series("svc", [(10.0, 1.0), (25.0, None), (40.0, None)], labels)]
 
 
 def test_a_series_without_labels_is_named_after_its_metric_or_value() -> None:

@@ -1,8 +1,8 @@
 """Monitor: the service's overview panels drawn from Prometheus, and links to the lab's other tools.
 
-The panels come from one list (`ui.panels_source`, later the telemetry package), so this page and
-the Grafana dashboard show the same figures; when Prometheus is not there, the page says so and
-draws nothing rather than something made up.
+The panels are the Service overview of `telemetry.panels`, the list Grafana's dashboard is built
+from, so this page and Grafana show the same figures under the same legends; when Prometheus is not
+there, the page says so and draws nothing rather than something made up.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import time
 from nicegui import ui
 
 from services import lab
+from telemetry.panels import Panel, Target, legend_name, service_overview
 from ui.backends import Backends
 from ui.layout import frame
-from ui.panels_source import Panel, panels
-from ui.prometheus import PrometheusError
+from ui.prometheus import PrometheusError, Series
 from ui.state import PanelData
 
 TOOLS = [("Grafana", "grafana_url", "grafana"), ("Prometheus", "prometheus_url", "prometheus"),
@@ -32,8 +32,9 @@ class PanelView:
         with ui.card().classes("w-full p-4 gap-1").mark(f"panel-{panel.title}"):
             with ui.row().classes("w-full items-baseline justify-between"):
                 ui.label(panel.title).classes("text-base font-semibold")
-                ui.label(panel.unit).classes("text-xs text-slate-500")
-            ui.label(panel.expr).classes("text-xs font-mono text-slate-400 truncate w-full").tooltip(panel.expr)
+                ui.label(panel.unit.label).classes("text-xs text-slate-500")
+            queries = "\n".join(target.expr for target in panel.targets)
+            ui.label(panel.description).classes("text-xs text-slate-400 truncate w-full").tooltip(queries)
             with ui.column().classes("w-full h-56 items-center justify-center") as self.placeholder:
                 ui.icon("show_chart", size="2rem", color="grey-4")
                 self.note = ui.label("waiting for the first query…").classes("text-sm text-slate-500")
@@ -65,7 +66,7 @@ class MonitorPage:
             self.tool_links()
             self.banner = ui.label().classes("w-full p-3 rounded-lg text-sm").mark("prometheus-status")
             with ui.grid(columns=2).classes("w-full gap-4 max-md:grid-cols-1"):
-                self.views = [PanelView(panel) for panel in panels()]
+                self.views = [PanelView(panel) for panel in service_overview()]
             ui.timer(self.settings.monitor_every_s, self.refresh)
 
     def tool_links(self) -> None:
@@ -90,11 +91,15 @@ class MonitorPage:
         self._banner(next((data.error for data in results if data.error), None))
 
     async def _query(self, panel: Panel, start: float, end: float) -> PanelData:
+        """Every target of the panel, its series named by the target's legend as Grafana names them."""
         step = max((end - start) / POINTS_PER_CHART, 1.0)
         try:
-            return PanelData(await self.backends.prometheus.query_range(panel.expr, start, end, step))
+            answers = await asyncio.gather(
+                *(self.backends.prometheus.query_range(t.expr, start, end, step) for t in panel.targets)
+            )
         except PrometheusError as error:
             return PanelData(error=str(error))
+        return PanelData([_named(s, t) for t, series in zip(panel.targets, answers, strict=True) for s in series])
 
     def _banner(self, failure: str | None) -> None:
         if failure is None:
@@ -118,13 +123,18 @@ def _tool_link(backends: Backends, name: str, url: str, ready_url: str) -> None:
     ui.timer(0.1, probe, once=True)
 
 
+def _named(series: Series, target: Target) -> Series:
+    name = legend_name(target.legend, series.labels) if target.legend else ""
+    return Series(name or series.name, series.points, series.labels)
+
+
 def _chart_options(panel: Panel) -> dict:
     return {
         "grid": {"left": 48, "right": 16, "top": 24, "bottom": 28},
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0, "type": "scroll"},
         "xAxis": {"type": "time"},
-        "yAxis": {"type": "value", "name": panel.unit, "nameGap": 8},
+        "yAxis": {"type": "value", "name": panel.unit.label, "nameGap": 8},
         "series": [],
     }
 

@@ -1,0 +1,54 @@
+"""`python -m telemetry.local prometheus|grafana`: run one of the lab's observability tools, or wait.
+
+Started by the Procfile (`make up`). When the tool can start, this process becomes it (exec), so
+honcho's signals reach the tool itself; when it cannot, this says why and waits for the stop signal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from telemetry.local.grafana import grafana_launch
+from telemetry.local.launch import Launch, port_taken
+from telemetry.local.prometheus import prometheus_launch
+
+LAUNCHES = {"prometheus": prometheus_launch, "grafana": grafana_launch}
+
+
+def wait_for_stop() -> int:
+    """Block until SIGTERM or SIGINT, then answer 0: a skipped tool is not a failed lab."""
+    stops = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    signal.sigwait(stops)
+    return 0
+
+
+def checked(launch: Launch) -> Launch:
+    """The launch, or a skipped one when its port is already taken (it would exit at once)."""
+    if launch.skipped or not port_taken(launch.port):
+        return launch
+    hint = "stop whatever listens there (Debian's packages start a service: `systemctl disable --now <name>`)"
+    return Launch(launch.tool, launch.port, skipped=f"127.0.0.1:{launch.port} is already taken", hint=hint)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m telemetry.local", description=__doc__)
+    parser.add_argument("tool", choices=sorted(LAUNCHES))
+    launch = checked(LAUNCHES[parser.parse_args(argv).tool]())
+    if launch.skipped:
+        print(f"{launch.tool} skipped: {launch.skipped}.\nTo run it: {launch.hint}.\nWaiting for the lab to stop.")
+        sys.stdout.flush()
+        return wait_for_stop()
+    for directory in launch.directories:
+        directory.mkdir(parents=True, exist_ok=True)
+    print(f"{launch.tool} on http://127.0.0.1:{launch.port}: {' '.join(launch.command)}", flush=True)
+    os.execve(launch.command[0], launch.command, {**os.environ, **launch.env})
+    return 1  # not reached: exec replaces this process
+
+
+if __name__ == "__main__":
+    sys.exit(main())

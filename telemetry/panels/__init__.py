@@ -1,0 +1,22 @@
+"""The lab's dashboards, defined once: Grafana's JSON and the UI's monitor page are both drawn from these.
+
+`DASHBOARDS` lists them in the order Grafana shows them; `service_overview()` is what the UI draws.
+"""
+
+from __future__ import annotations
+
+from telemetry.panels.load import LOAD_DASHBOARD
+from telemetry.panels.model import MODEL_DASHBOARD
+from telemetry.panels.resources import RESOURCES_DASHBOARD
+from telemetry.panels.service import SERVICE_OVERVIEW
+from telemetry.panels.spec import Dashboard, Kind, Panel, Row, Target, Unit, legend_name
+
+DASHBOARDS: tuple[Dashboard, ...] = (SERVICE_OVERVIEW, MODEL_DASHBOARD, LOAD_DASHBOARD, RESOURCES_DASHBOARD)
+
+
+def service_overview() -> list[Panel]:
+    """The Service overview's panels, in order (a new list each time: callers may change it)."""
+    return SERVICE_OVERVIEW.panels()
+
+
+__all__ = ["DASHBOARDS", "Dashboard", "Kind", "Panel", "Row", "Target", "Unit", "legend_name", "service_overview"]

@@ -1,0 +1,108 @@
+"""Alerts that mean something for a model service: down, not ready, failing, slow, overloaded, drifting.
+
+Each says what is wrong, how bad and where to look. `for:` keeps a blip from paging; `severity` is
+`critical` when clients are being failed now and `warning` when they are being served worse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telemetry import instruments as i
+from telemetry import jobs, promql
+from telemetry import recorded as r
+from telemetry.panels.model import MODEL_DASHBOARD
+from telemetry.panels.service import SERVICE_OVERVIEW
+
+MAX_FAILURE_RATIO = 0.05
+MAX_P99_S = 1.0  # single-image requests; the load tests' p95 objective is 1 s too
+MAX_REJECTED_RATIO = 0.01
+MIN_CONFIDENCE_SHARE = 0.8  # of the 6-hour mean
+MIN_IMAGES_PER_S = 0.1  # below this, a 15-minute mean is too few images to judge
+
+
+@dataclass(frozen=True)
+class Alert:
+    name: str
+    expr: str
+    for_: str
+    severity: str
+    summary: str
+    description: str
+    dashboard: str
+
+    def rule(self) -> dict[str, Any]:
+        annotations = {"summary": self.summary, "description": self.description, "dashboard": f"/d/{self.dashboard}"}
+        labels = {"severity": self.severity}
+        return {"alert": self.name, "expr": self.expr, "for": self.for_, "labels": labels, "annotations": annotations}
+
+
+SERVICE_UP = f'up{{job="{jobs.SERVICE}"}}'
+CONFIDENCE_TRAFFIC = promql.summed_rate(f"{i.CONFIDENCE.prometheus_name}_count", r.MODEL, window="15m")
+REJECTED = promql.summed_rate(i.REJECTIONS.prometheus_name, ["job"], window="5m")
+CLASSIFY_REQUESTS = promql.summed_rate(r.REQUESTS, ["job"], promql.INFERENCE_ROUTES, window="5m")
+
+ALERTS = (
+    Alert(
+        "InferlabServiceDown",
+        f"{SERVICE_UP} == 0 or absent({SERVICE_UP})",
+        "1m",
+        "critical",
+        "The inference service does not answer Prometheus",
+        "No scrape of the inference service succeeded for 1 minute: the process is down, or not listening "
+        "where the scrape config says.",
+        SERVICE_OVERVIEW.uid,
+    ),
+    Alert(
+        "InferlabModelNotReady",
+        f"{i.MODEL_READY.prometheus_name} == 0",
+        "2m",
+        "critical",
+        "Model {{ $labels.model_name }} {{ $labels.model_version }} is not ready",
+        "{{ $labels.model_name }} {{ $labels.model_version }} on {{ $labels.instance }} has not been ready for "
+        "2 minutes: requests for it get 503.",
+        SERVICE_OVERVIEW.uid,
+    ),
+    Alert(
+        "InferlabHighErrorRatio",
+        f"{r.FAILURE_RATIO.record} > {MAX_FAILURE_RATIO:g}",
+        "5m",
+        "critical",
+        "{{ $labels.job }} answers server errors",
+        "{{ $value | humanizePercentage }} of the answers were server errors (5xx but 503) over the last "
+        "minute, for 5 minutes; the service logs each one with its traceback.",
+        SERVICE_OVERVIEW.uid,
+    ),
+    Alert(
+        "InferlabHighLatency",
+        f"{promql.series(r.LATENCY_P99.record, promql.SINGLE_IMAGE_ROUTES)} > {MAX_P99_S:g}",
+        "5m",
+        "warning",
+        "p99 of {{ $labels.http_route }} is over 1 s",
+        "p99 of {{ $labels.http_route }} has been {{ $value | humanizeDuration }} for 5 minutes; the Model "
+        "dashboard's stage p95 shows which stage grew.",
+        MODEL_DASHBOARD.uid,
+    ),
+    Alert(
+        "InferlabOverloaded",
+        f"{REJECTED} / {CLASSIFY_REQUESTS} > {MAX_REJECTED_RATIO:g}",
+        "5m",
+        "warning",
+        "{{ $labels.job }} refuses requests for lack of capacity",
+        "{{ $value | humanizePercentage }} of classification requests got 503 (queue full) over 5 minutes: "
+        "add workers or replicas, or turn on micro-batching.",
+        SERVICE_OVERVIEW.uid,
+    ),
+    Alert(
+        "InferlabConfidenceDrop",
+        f"{r.CONFIDENCE_15M.record} < {MIN_CONFIDENCE_SHARE:g} * {r.CONFIDENCE_6H.record}"
+        f" and on (model_name, model_version) {CONFIDENCE_TRAFFIC} > {MIN_IMAGES_PER_S:g}",
+        "15m",
+        "warning",
+        "{{ $labels.model_name }} {{ $labels.model_version }} is less sure than usual",
+        "Mean top-1 confidence over 15 minutes is {{ $value | humanizePercentage }}, under 80% of its 6-hour "
+        "mean: inputs may have drifted from what the model knows. Compare the drift panels and the top classes.",
+        MODEL_DASHBOARD.uid,
+    ),
+)

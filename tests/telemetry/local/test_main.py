@@ -1,0 +1,66 @@
+"""`python -m telemetry.local`: exec the tool when it can start; otherwise say why and wait for the stop signal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from telemetry.local import __main__ as local
+from telemetry.local.launch import Launch, port_taken
+from telemetry.local.prometheus import prometheus_launch
+from tests.live import REPO
+
+STILL_WAITING_S = 0.5
+
+
+def test_a_tool_that_can_start_replaces_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    launch = prometheus_launch(which=lambda name: "/opt/bin/prometheus", data=tmp_path)
+    monkeypatch.setitem(local.LAUNCHES, "prometheus", lambda: launch)
+    monkeypatch.setattr(local, "port_taken", lambda port: False)
+    execs = []
+    monkeypatch.setattr(os, "execve", lambda path, argv, env: execs.append((path, argv, env)))
+    local.main(["prometheus"])
+    [(path, argv, _)] = execs
+    assert (path, argv) == ("/opt/bin/prometheus", launch.command)
+    assert (tmp_path / "prometheus").is_dir()
+
+
+def test_a_taken_port_skips_the_tool_with_the_reason() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        assert port_taken(port)
+        checked = local.checked(Launch("prometheus", port, ["/bin/prometheus"]))
+    assert checked.skipped == f"127.0.0.1:{port} is already taken" and not checked.command
+    assert "systemctl disable --now" in checked.hint
+
+
+@pytest.mark.timeout(30)
+def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path) -> None:
+    """With an empty PATH neither tool is found: the process must stay up (honcho would stop the lab)."""
+    environment = {**os.environ, "PATH": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "telemetry.local", "grafana"]
+    with subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True) as process:
+        first_line = process.stdout.readline()
+        time.sleep(STILL_WAITING_S)
+        still_running = process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(10)
+    assert first_line.startswith("grafana skipped: neither `grafana` nor `grafana-server` on PATH")
+    assert still_running
+    assert code == 0
+
+
+def test_the_launcher_needs_neither_the_grafana_sdk_nor_yaml() -> None:
+    """`make up` runs it from the `all` extra: the generators' dependencies (`dev`) are not installed there."""
+    probe = "import sys, telemetry.local.__main__; print(sorted({'grafana_foundation_sdk', 'yaml'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
