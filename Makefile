@@ -7,7 +7,7 @@ STAMP := $(VENV)/.inferlab-setup
 # The Procfile drives the local lab; Tilt's --local mode reads the same file.
 PROCFILE ?= Procfile
 
-.PHONY: help setup up test test-unit lint bench load export-model clean
+.PHONY: help setup up test test-unit lint bench load checkov export-model clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -52,6 +52,20 @@ bench: setup  ## service vs in-process throughput and latency (see docs/performa
 	$(BIN)/python -m benchmarks.service
 	$(BIN)/python -m benchmarks.telemetry
 
+# checkov in a venv of its own (it pins much of what the lab uses); skipped checks say why in the
+# manifests' checkov.io/skip* annotations and the Dockerfiles' checkov:skip comments.
+CHECKOV := .venv-checkov/bin/checkov
+$(CHECKOV):
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet checkov==3.3.30
+
+checkov: setup $(CHECKOV)  ## checkov on the built manifests (base and overlays/minikube) and the Dockerfiles
+	mkdir -p build/manifests
+	$(BIN)/kubectl kustomize manifests/base > build/manifests/base.yaml
+	$(BIN)/kubectl kustomize manifests/overlays/minikube > build/manifests/minikube.yaml
+	$(CHECKOV) --quiet --compact --skip-download --framework kubernetes -d build/manifests
+	$(CHECKOV) --quiet --compact --skip-download --framework dockerfile -d docker
+
 # Torch is only needed here, in a venv of its own; the exported files are committed.
 export-model:  ## re-export the ONNX models under models/ (needs torch)
 	test -x .venv-export/bin/python || $(PYTHON) -m venv .venv-export
@@ -62,4 +76,4 @@ export-model:  ## re-export the ONNX models under models/ (needs torch)
 	.venv-export/bin/python -m services.export --out models
 
 clean:  ## remove the virtual environments and caches
-	rm -rf $(VENV) .venv-export .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-export .venv-checkov .pytest_cache .ruff_cache

@@ -1,0 +1,33 @@
+# The inference service, `python -m services.inference`: the `service` extra and the models.
+# Built from the repository root: docker build -f docker/service.Dockerfile -t inferlab/service:local .
+FROM python:3.11-slim-bookworm
+# checkov:skip=CKV_DOCKER_2: the pods' readiness and liveness probes (manifests/) check health; Kubernetes ignores HEALTHCHECK
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:$PATH \
+    PYTHONPATH=/app
+# A user of its own, owning the venv and /app so that Tilt's live_update can write there (as no one else).
+RUN useradd --uid 10001 --user-group --no-create-home --home-dir /tmp --shell /usr/sbin/nologin inferlab \
+    && python -m venv /opt/venv \
+    && mkdir /app \
+    && chown -R 10001:10001 /opt/venv /app
+COPY docker/install-deps.sh /usr/local/bin/install-deps.sh
+USER 10001:10001
+WORKDIR /app
+
+# The dependencies before the code: this slow layer is rebuilt only when pyproject.toml changes.
+ARG RELOAD=false
+COPY --chown=10001:10001 pyproject.toml ./
+RUN install-deps.sh service
+
+COPY --chown=10001:10001 lab.json ./
+COPY --chown=10001:10001 models/ models/
+COPY --chown=10001:10001 telemetry/ telemetry/
+COPY --chown=10001:10001 services/ services/
+
+ENV INFERLAB_HOST=0.0.0.0
+EXPOSE 8000
+CMD ["python", "-m", "services.inference"]

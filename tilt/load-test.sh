@@ -1,0 +1,26 @@
+#!/bin/sh
+# One headless load test in the cluster: `python -m locustfiles.run` in the Locust master's pod, against the
+# in-cluster service; its report (summary.md, report.html, CSVs) is then copied to runs/<UTC time>/.
+# Tilt's "Load test" button and its `load-test` resource run it. USERS, SPAWN_RATE, RUN_TIME and SHAPE come
+# from the button's inputs; empty ones keep the defaults of locustfiles/settings.py. Exits as the run does
+# (1 when an objective was missed).
+set -eu
+namespace=inferlab
+pod=$(kubectl -n "$namespace" get pods \
+    -l app.kubernetes.io/name=locust,app.kubernetes.io/component=master \
+    --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
+pod=${pod%% *}
+[ -n "$pod" ] || { echo "no running Locust master in namespace $namespace: is the load part on?" >&2; exit 1; }
+# The pod's own Locust is the web UI's master (LOCUST_MODE_MASTER); this run is a separate, single process.
+status=0
+kubectl -n "$namespace" exec "$pod" -c locust -- env -u LOCUST_MODE_MASTER \
+    INFERLAB_LOAD_USERS="${USERS:-}" \
+    INFERLAB_LOAD_SPAWN_RATE="${SPAWN_RATE:-}" \
+    INFERLAB_LOAD_RUN_TIME="${RUN_TIME:-}" \
+    INFERLAB_LOAD_SHAPE="${SHAPE:-}" \
+    python -m locustfiles.run || status=$?
+run=$(kubectl -n "$namespace" exec "$pod" -c locust -- ls -1t /app/runs | head -n 1)
+mkdir -p runs
+kubectl -n "$namespace" cp -c locust "$pod:/app/runs/$run" "runs/$run"
+echo "report: runs/$run/summary.md (and report.html)"
+exit "$status"
