@@ -7,7 +7,7 @@ STAMP := $(VENV)/.inferlab-setup
 # The Procfile drives the local lab; Tilt's --local mode reads the same file.
 PROCFILE ?= Procfile
 
-.PHONY: help setup up test test-unit lint bench load checkov export-model clean
+.PHONY: help setup up test test-unit lint bench load canary checkov export-model clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -47,6 +47,9 @@ LOAD_VARIABLES := HOST USERS SPAWN_RATE RUN_TIME SHAPE TAGS WORKERS
 
 load: setup  ## headless Locust run: HOST USERS SPAWN_RATE RUN_TIME SHAPE TAGS WORKERS; reports in runs/<UTC time>/
 	$(foreach v,$(LOAD_VARIABLES),$(if $($(v)),INFERLAB_LOAD_$(v)='$($(v))')) $(BIN)/python -m locustfiles.run
+
+canary: setup  ## post-deploy check: the labelled photos through the running service, into MLflow and the Pushgateway
+	$(BIN)/python -m services.registry canary
 
 bench: setup  ## service vs in-process throughput and latency (see docs/performance.md)
 	$(BIN)/python -m benchmarks.service

@@ -1,6 +1,8 @@
-"""Rebuild the sample photos in this folder from images that scikit-image ships (see SOURCES.md).
+"""Rebuild the sample photos in this folder from images that PyPI packages ship (see SOURCES.md).
 
     .venv/bin/python samples/build.py
+
+scikit-image, scikit-learn and matplotlib (a dependency of mlflow) must be installed.
 
 Small files (long side 320 px) in several formats, so the UI, the load tests and the post-deploy
 check all try the service with the same real photos. The output is committed.
@@ -12,13 +14,25 @@ import json
 from pathlib import Path
 
 import numpy as np
+from matplotlib import cbook
 from PIL import Image
 from skimage import data
+from sklearn.datasets import load_sample_image
 
 HERE = Path(__file__).resolve().parent
 LONG_SIDE = 320
 
-# name -> (scikit-image loader, file format, what the photo shows)
+
+def summer_palace() -> np.ndarray:
+    return load_sample_image("china.jpg")
+
+
+def grace_hopper() -> np.ndarray:
+    with cbook.get_sample_data("grace_hopper.jpg") as file:
+        return np.asarray(Image.open(file).convert("RGB"))
+
+
+# name -> (loader of the pixels, file format, what the photo shows)
 SAMPLES = {
     "cat.jpg": (data.chelsea, "JPEG", "a tabby cat (Chelsea)"),
     "espresso.png": (data.coffee, "PNG", "a cup of espresso on a saucer"),
@@ -26,6 +40,9 @@ SAMPLES = {
     "astronaut.jpg": (data.astronaut, "JPEG", "the astronaut Eileen Collins"),
     "camera-grayscale.png": (data.camera, "PNG", "a man with a camera on a tripod (grayscale)"),
     "logo-transparent.png": (data.logo, "PNG", "the scikit-image logo, with an alpha channel"),
+    # Two more photos with an ImageNet class, for the labelled set of labels.json
+    "summer-palace.jpg": (summer_palace, "JPEG", "the Tower of Buddhist Incense, Summer Palace, Beijing"),
+    "grace-hopper.jpg": (grace_hopper, "JPEG", "Grace Hopper in US Navy uniform"),
 }
 
 

@@ -82,14 +82,18 @@ class RegistrySource:
         return ModelFiles(onnx, version)
 
     def _download(self, version: str, target: Path) -> Path:
+        _fail_fast()
         import mlflow.artifacts
+        from mlflow import MlflowClient
 
         partial = target.with_name(f".{version}.partial")
         partial.mkdir(parents=True, exist_ok=True)
         try:
-            mlflow.artifacts.download_artifacts(
-                artifact_uri=f"models:/{self.name}/{version}", dst_path=str(partial), tracking_uri=self.tracking_uri
-            )
+            # Through the version's own download URI: `models:/` URIs are resolved against MLflow's
+            # process-wide registry URI, whatever tracking_uri is passed.
+            client = MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri)
+            uri = client.get_model_version_download_uri(self.name, version)
+            mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(partial), tracking_uri=self.tracking_uri)
         except Exception as exc:
             raise RegistryUnavailable(f"cannot download {self.name} version {version}: {exc}") from exc
         if target.exists():  # a folder without its .onnx: a download that went wrong before
@@ -103,11 +107,13 @@ class RegistrySource:
 
 def _fail_fast() -> None:
     """MLflow's client retries a dead server for minutes by default; the watcher has its own backoff.
+    And it reports usage to its makers unless told not to.
 
     Set only where nobody chose otherwise: the variables are read by MLflow at each request.
     """
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 
 def _single_onnx(folder: Path) -> Path | None:

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 from telemetry.panels.load import LOAD_DASHBOARD
 from telemetry.panels.model import MODEL_DASHBOARD
+from telemetry.panels.registry import REGISTRY_DASHBOARD
 from telemetry.panels.resources import RESOURCES_DASHBOARD
 from telemetry.panels.service import SERVICE_OVERVIEW
 from telemetry.panels.spec import Dashboard, Kind, Panel, Row, Target, Unit, legend_name
 
-DASHBOARDS: tuple[Dashboard, ...] = (SERVICE_OVERVIEW, MODEL_DASHBOARD, LOAD_DASHBOARD, RESOURCES_DASHBOARD)
+DASHBOARDS: tuple[Dashboard, ...] = (
+    SERVICE_OVERVIEW,
+    MODEL_DASHBOARD,
+    REGISTRY_DASHBOARD,
+    LOAD_DASHBOARD,
+    RESOURCES_DASHBOARD,
+)
 
 
 def service_overview() -> list[Panel]:
@@ -19,4 +26,15 @@ def service_overview() -> list[Panel]:
     return SERVICE_OVERVIEW.panels()
 
 
-__all__ = ["DASHBOARDS", "Dashboard", "Kind", "Panel", "Row", "Target", "Unit", "legend_name", "service_overview"]
+__all__ = [
+    "DASHBOARDS",
+    "REGISTRY_DASHBOARD",
+    "Dashboard",
+    "Kind",
+    "Panel",
+    "Row",
+    "Target",
+    "Unit",
+    "legend_name",
+    "service_overview",
+]

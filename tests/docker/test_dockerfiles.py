@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+import shlex
 import subprocess
 
 import pytest
@@ -45,7 +48,9 @@ def test_the_image_runs_as_a_user_of_its_own(image: str) -> None:
 
 def test_the_image_runs_what_the_procfile_and_the_manifests_run(image: str) -> None:
     """One command per component: the Procfile (make up, Tilt --local), the image and the manifests agree."""
-    from_procfile = procfile()[image].split()  # the images are named like the Procfile's lines
+    # The images are named like the Procfile's lines; a line may set variables before its command.
+    words = shlex.split(procfile()[image])
+    from_procfile = list(itertools.dropwhile(lambda word: re.match(r"^[A-Z_]+=", word), words))
     assert from_procfile[0].endswith("/python")
     assert dockerfile.command(image) == ["python", *from_procfile[1:]]
     users = [c for w in workloads(objects(BASE)) if w["metadata"]["name"] != "locust-worker"

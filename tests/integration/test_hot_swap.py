@@ -4,6 +4,7 @@ clear error when the registry cannot be reached at start."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -20,30 +21,25 @@ NAME = "tiny"
 
 
 class Registry:
-    """Registers files as versions of NAME and moves aliases, through MLflow's own client."""
+    """Registers files as versions of NAME and moves aliases, through MLflow's own client.
+
+    Only through a client object: mlflow.set_tracking_uri() would change the whole test process.
+    """
 
     def __init__(self, root: Path) -> None:
-        import mlflow
         from mlflow import MlflowClient
 
         self.uri = f"sqlite:///{root / 'mlflow.db'}"
-        self.root = root
-        mlflow.set_tracking_uri(self.uri)
-        mlflow.set_registry_uri(self.uri)
-        experiment = mlflow.create_experiment("models", artifact_location=(root / "artifacts").as_uri())
-        self.experiment = experiment
         self.client = MlflowClient(self.uri, self.uri)
+        self.experiment = self.client.create_experiment("models", artifact_location=(root / "artifacts").as_uri())
         self.client.create_registered_model(NAME)
 
     def register(self, path: Path) -> str:
-        import mlflow
-
-        with mlflow.start_run(experiment_id=self.experiment) as run:
-            mlflow.log_artifact(str(path), artifact_path="model")
-        version = self.client.create_model_version(
-            NAME, source=f"{run.info.artifact_uri}/model", run_id=run.info.run_id
-        )
-        return str(version.version)
+        run = self.client.create_run(self.experiment)
+        self.client.log_artifact(run.info.run_id, str(path), artifact_path="model")
+        self.client.set_terminated(run.info.run_id)
+        source = f"{run.info.artifact_uri}/model"
+        return str(self.client.create_model_version(NAME, source=source, run_id=run.info.run_id).version)
 
     def alias(self, alias: str, version: str) -> None:
         self.client.set_registered_model_alias(NAME, alias, version)
@@ -162,6 +158,37 @@ def test_lifecycle(server: LiveProcess, registry: Registry):
         assert predict(client, url).json()["version"] == "2"
         assert client.get(f"{url}/v2/health/ready").status_code == 200
         assert "refused tiny version 3" in server.stderr()
+
+
+def test_the_champion_vs_challenger_dashboard_shows_data(server: LiveProcess, registry: Registry, tmp_path: Path):
+    """Every query of the Champion vs challenger dashboard, on a real Prometheus scraping this service."""
+    from telemetry.panels import REGISTRY_DASHBOARD
+    from tests.integration.prometheus import instant, poll, prometheus_process
+
+    registry.alias("challenger", "1")  # after test_lifecycle the champion is 2: shadow 1 against it
+    with httpx.Client(timeout=10) as client:
+        wait_for(lambda: served(client, server.url).get("challenger") == "1")
+        port = int(server.url.rsplit(":", 1)[1])
+        config = {
+            "global": {"scrape_interval": "1s"},
+            "scrape_configs": [{"job_name": "inference", "static_configs": [{"targets": [f"127.0.0.1:{port}"]}]}],
+        }
+        targets = [(p.title, t.expr) for p in REGISTRY_DASHBOARD.panels() for t in p.targets]
+        with (
+            prometheus_process(config, free_port(), tmp_path) as prometheus,
+            httpx.Client(base_url=prometheus.url, timeout=5) as api,
+        ):
+
+            def finite(expr: str) -> bool:
+                return any(math.isfinite(float(series["value"][1])) for series in instant(api, expr))
+
+            def empty() -> list[str]:
+                for _ in range(3):  # keep shadowed traffic coming while Prometheus scrapes
+                    predict(client, server.url)
+                return [f"{title}: {expr}" for title, expr in targets if not finite(expr)]
+
+            missing = poll(empty, timeout_s=30)
+        assert not missing, "panels without data:\n" + "\n".join(missing)
 
 
 def test_unreachable_registry_at_start_names_the_uri(tmp_path: Path):

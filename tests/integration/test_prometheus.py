@@ -28,7 +28,7 @@ from locustfiles.settings import ENV_PREFIX
 from telemetry import instruments as i
 from telemetry import jobs
 from telemetry.grafana.paths import dashboard_path
-from telemetry.panels import DASHBOARDS
+from telemetry.panels import DASHBOARDS, REGISTRY_DASHBOARD
 from telemetry.prometheus.alerts import ALERTS
 from telemetry.prometheus.config import local_config
 from telemetry.prometheus.paths import RULES_DIR
@@ -123,7 +123,8 @@ def test_the_committed_dashboards_query_what_the_panels_define() -> None:
 
 
 def test_every_target_of_every_dashboard_returns_data(lab: Lab) -> None:
-    targets = committed_targets()
+    # Champion vs challenger needs a registry-backed service: test_hot_swap runs its queries.
+    targets = [target for target in committed_targets() if target[0] != REGISTRY_DASHBOARD.uid]
 
     def empty() -> list[str]:
         return [f"{uid} / {title}: {e}" for uid, title, e in targets if not shows_something(instant(lab.prometheus, e))]

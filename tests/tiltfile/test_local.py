@@ -13,7 +13,7 @@ from tests.tiltfile.stub import evaluate
 
 LOCAL_MODES = [mode for mode, settings in MODES.items() if settings.get("local")]
 PARTS = {"service": "serving", "ui": "ui", "prometheus": "observability", "grafana": "observability",
-         "locust": "load", "mlflow": "registry"}  # fmt: skip
+         "locust": "load", "mlflow": "registry", "pushgateway": "registry"}  # fmt: skip
 
 
 @pytest.mark.parametrize("mode", LOCAL_MODES)
@@ -41,6 +41,17 @@ def test_the_model_setting_reaches_the_service_process() -> None:
     tilt = evaluate({"local": True, "model": "models/efficientnet-lite0-int8.onnx"})
     (service,) = [r for r in tilt.of("local_resource") if r["name"] == "service"]
     assert json.loads(service["serve_env"]["INFERLAB_MODELS"]) == ["models/efficientnet-lite0-int8.onnx"]
+
+
+def test_without_the_registry_the_service_serves_the_default_files() -> None:
+    from services.inference.settings import DEFAULT_MODELS
+
+    tilt = evaluate({"local": True, "registry": False})
+    (service,) = [r for r in tilt.of("local_resource") if r["name"] == "service"]
+    assert json.loads(service["serve_env"]["INFERLAB_MODELS"]) == list(DEFAULT_MODELS)
+    with_registry = evaluate({"local": True, "registry": True})
+    (service,) = [r for r in with_registry.of("local_resource") if r["name"] == "service"]
+    assert "INFERLAB_MODELS" not in service["serve_env"]  # the Procfile's champion
 
 
 def test_a_procfile_line_the_tiltfile_does_not_know_stops_it_with_a_reason() -> None:

@@ -1,0 +1,107 @@
+"""The commands behind `cli.py`: each one connects, calls its module and prints a short answer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from mlflow.exceptions import MlflowException
+
+from services.registry import output
+from services.registry.aliases import promote, status
+from services.registry.bootstrap import bootstrap
+from services.registry.canary import CanaryResult, run_canary
+from services.registry.canary_push import canary_registry, push
+from services.registry.canary_record import record_canary
+from services.registry.errors import BELOW_THRESHOLD, ERROR, OK, RegistryError
+from services.registry.register import register
+from services.registry.samples import load_labelled
+from services.registry.server import run_server
+from services.registry.settings import ALIASES, RegistrySettings
+from services.registry.store import connect
+
+Command = Callable[[RegistrySettings, argparse.Namespace], int]
+
+
+def register_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+    registered = register(connect(settings.tracking_uri), settings, Path(args.path), args.alias)
+    print(output.registered_line(settings.model_name, registered, args.alias))
+    return OK
+
+
+def promote_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+    previous = promote(connect(settings.tracking_uri), settings.model_name, args.version, args.alias)
+    print(f"{settings.model_name}@{args.alias}: v{previous or '-'} -> v{args.version}")
+    return OK
+
+
+def status_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+    rows = status(connect(settings.tracking_uri), settings.model_name)
+    print(output.status_table(settings.model_name, settings.tracking_uri, rows))
+    return OK
+
+
+def bootstrap_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+    registered = bootstrap(connect(settings.tracking_uri), settings)
+    if not registered:
+        print(f"{settings.model_name} has versions already: nothing to do")
+        return OK
+    for version, alias in zip(registered, ALIASES, strict=True):
+        print(output.registered_line(settings.model_name, version, alias))
+    return OK
+
+
+def server_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+    return run_server(settings)
+
+
+def canary_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+    """Check, then record in MLflow and push; a failed record is reported, but the verdict comes first."""
+    photos = load_labelled(settings.labels_file)
+    with httpx.Client(timeout=settings.request_timeout_s) as http:
+        result = run_canary(http, settings.service_url, photos, settings.canary_rounds)
+    print(output.canary_summary(result, settings.min_accuracy))
+    problems = record_everywhere(settings, result)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if result.accuracy < settings.min_accuracy:
+        return BELOW_THRESHOLD
+    return ERROR if problems else OK
+
+
+def record_everywhere(settings: RegistrySettings, result: CanaryResult) -> list[str]:
+    """Record the run in MLflow and on the Pushgateway, each independently; answer what failed."""
+    problems = []
+    try:
+        run_id = record_canary(connect(settings.tracking_uri), settings, result)
+        print(f"recorded as MLflow run {run_id} ({settings.canary_experiment})")
+    except (RegistryError, MlflowException) as exc:
+        problems.append(str(exc))
+    if settings.pushgateway_url:
+        try:
+            push(canary_registry(result, settings.min_accuracy), settings.pushgateway_url, settings.request_timeout_s)
+            print(f"pushed to {settings.pushgateway_url}")
+        except RegistryError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+COMMANDS: dict[str, Command] = {
+    "register": register_command,
+    "promote": promote_command,
+    "status": status_command,
+    "bootstrap": bootstrap_command,
+    "server": server_command,
+    "canary": canary_command,
+}
+
+
+def run(name: str, settings: RegistrySettings, args: argparse.Namespace) -> int:
+    """Run one command; MLflow's refusals (a name taken, a bad request) become one-line errors."""
+    try:
+        return COMMANDS[name](settings, args)
+    except MlflowException as exc:
+        raise RegistryError(f"MLflow at {settings.tracking_uri} refused: {exc.message}") from exc

@@ -1,0 +1,56 @@
+"""`pushgateway`: exec Debian's binary on the lab's port, or explain and wait (honcho stops the lab otherwise)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from services import lab
+from services.registry import pushgateway
+from tests.live import REPO
+
+
+def test_the_binary_listens_on_the_lab_port_and_keeps_its_metrics(tmp_path: Path) -> None:
+    launch = pushgateway.pushgateway_launch(which=lambda name: f"/usr/bin/{name}", data=tmp_path)
+    assert launch.command == [
+        "/usr/bin/prometheus-pushgateway",
+        f"--web.listen-address=127.0.0.1:{lab.port('pushgateway')}",
+        f"--persistence.file={tmp_path / 'pushgateway' / 'metrics'}",
+    ]
+    assert launch.directories == (tmp_path / "pushgateway",) and not launch.skipped
+
+
+def test_without_the_binary_it_says_how_to_install_it(tmp_path: Path) -> None:
+    launch = pushgateway.pushgateway_launch(which=lambda name: None, data=tmp_path)
+    assert launch.skipped == "no `prometheus-pushgateway` on PATH"
+    assert "apt-get install prometheus-pushgateway" in launch.hint
+
+
+def test_a_launch_that_can_start_replaces_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    launch = pushgateway.pushgateway_launch(which=lambda name: "/opt/pushgateway", data=tmp_path)
+    monkeypatch.setattr(pushgateway, "checked", lambda launch: launch)
+    execs = []
+    monkeypatch.setattr(os, "execv", lambda path, argv: execs.append((path, argv)))
+    pushgateway.run_pushgateway(launch)
+    assert execs == [("/opt/pushgateway", launch.command)]
+    assert (tmp_path / "pushgateway").is_dir()
+
+
+@pytest.mark.timeout(30)
+def test_a_missing_binary_explains_then_waits_until_sigterm(tmp_path: Path) -> None:
+    environment = {**os.environ, "PATH": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "services.registry", "pushgateway"]
+    with subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True) as process:
+        first_line = process.stdout.readline()
+        time.sleep(0.5)
+        still_running = process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(10)
+    assert first_line.startswith("pushgateway skipped: no `prometheus-pushgateway` on PATH")
+    assert still_running and code == 0
