@@ -1,4 +1,4 @@
-"""`python -m services.registry COMMAND`: register, promote, status, bootstrap, server, canary, pushgateway.
+"""`python -m services.registry COMMAND`: register, promote, status, bootstrap, server, canary.
 
 Flags override the environment (`INFERLAB_REGISTRY_*`, and MLflow's `MLFLOW_TRACKING_URI`); see
 `settings.py` for every option. Exit codes: 0 done, 1 the canary's accuracy is under the threshold,
@@ -55,7 +55,6 @@ def parser() -> argparse.ArgumentParser:
     canary.add_argument("--pushgateway", dest="pushgateway_url", help="Pushgateway URL ('' for none)")
     canary.add_argument("--min-accuracy", type=float, help="fail under this top-1 accuracy")
     canary.add_argument("--rounds", dest="canary_rounds", type=int, help="passes over the photos")
-    commands.add_parser("pushgateway", help="the lab's Pushgateway, or a wait when it is not installed")
     return root
 
 
@@ -71,10 +70,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per canary request says nothing new
     try:
         settings = settings_from(args)
-        if args.command == "pushgateway":  # a launcher: it needs neither MLflow nor onnxruntime
-            from services.registry.pushgateway import run_pushgateway
-
-            return run_pushgateway()
         from services.registry.commands import run
 
         return run(args.command, settings, args)

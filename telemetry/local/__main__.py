@@ -1,4 +1,4 @@
-"""`python -m telemetry.local prometheus|grafana`: run one of the lab's observability tools, or wait.
+"""`python -m telemetry.local prometheus|grafana|pushgateway`: run one of the lab's observability tools, or wait.
 
 Started by the Procfile (`make up`). When the tool can start, this process becomes it (exec), so
 honcho's signals reach the tool itself; when it cannot, this says why and waits for the stop signal.
@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from telemetry.local.grafana import grafana_launch
 from telemetry.local.launch import Launch, port_taken
 from telemetry.local.prometheus import prometheus_launch
+from telemetry.local.pushgateway import pushgateway_launch
 
-LAUNCHES = {"prometheus": prometheus_launch, "grafana": grafana_launch}
+LAUNCHES = {"prometheus": prometheus_launch, "grafana": grafana_launch, "pushgateway": pushgateway_launch}
 
 
 def wait_for_stop() -> int:
@@ -38,7 +39,12 @@ def checked(launch: Launch) -> Launch:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m telemetry.local", description=__doc__)
     parser.add_argument("tool", choices=sorted(LAUNCHES))
-    launch = checked(LAUNCHES[parser.parse_args(argv).tool]())
+    return run(LAUNCHES[parser.parse_args(argv).tool]())
+
+
+def run(launch: Launch) -> int:
+    """Become the tool (exec, so honcho's signals reach it), or say why not and wait."""
+    launch = checked(launch)
     if launch.skipped:
         print(f"{launch.tool} skipped: {launch.skipped}.\nTo run it: {launch.hint}.\nWaiting for the lab to stop.")
         sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""`pushgateway`: exec Debian's binary on the lab's port, or explain and wait (honcho stops the lab otherwise)."""
+"""`telemetry.local pushgateway`: exec Debian's binary on the lab's port, or explain and wait."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from services import lab
-from services.registry import pushgateway
+from telemetry.local import __main__ as local
+from telemetry.local import pushgateway
 from tests.live import REPO
 
 
@@ -34,10 +35,10 @@ def test_without_the_binary_it_says_how_to_install_it(tmp_path: Path) -> None:
 
 def test_a_launch_that_can_start_replaces_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     launch = pushgateway.pushgateway_launch(which=lambda name: "/opt/pushgateway", data=tmp_path)
-    monkeypatch.setattr(pushgateway, "checked", lambda launch: launch)
+    monkeypatch.setattr(local, "checked", lambda launch: launch)
     execs = []
-    monkeypatch.setattr(os, "execv", lambda path, argv: execs.append((path, argv)))
-    pushgateway.run_pushgateway(launch)
+    monkeypatch.setattr(os, "execve", lambda path, argv, env: execs.append((path, argv)))
+    local.run(launch)
     assert execs == [("/opt/pushgateway", launch.command)]
     assert (tmp_path / "pushgateway").is_dir()
 
@@ -45,7 +46,7 @@ def test_a_launch_that_can_start_replaces_this_process(monkeypatch: pytest.Monke
 @pytest.mark.timeout(30)
 def test_a_missing_binary_explains_then_waits_until_sigterm(tmp_path: Path) -> None:
     environment = {**os.environ, "PATH": str(tmp_path), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "services.registry", "pushgateway"]
+    command = [sys.executable, "-m", "telemetry.local", "pushgateway"]
     with subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True) as process:
         first_line = process.stdout.readline()
         time.sleep(0.5)
