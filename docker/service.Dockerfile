@@ -25,6 +25,8 @@ RUN install-deps.sh service
 
 COPY --chown=10001:10001 lab.json ./
 COPY --chown=10001:10001 models/ models/
+# The labelled photos: the canary (a CronJob on this image) sends them to the service.
+COPY --chown=10001:10001 samples/ samples/
 COPY --chown=10001:10001 telemetry/ telemetry/
 COPY --chown=10001:10001 services/ services/
 

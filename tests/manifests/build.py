@@ -63,8 +63,14 @@ def workloads(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [o for o in items if o["kind"] in WORKLOAD_KINDS]
 
 
+def pod_template(workload: dict[str, Any]) -> dict[str, Any]:
+    """The pod template of any workload kind (a CronJob keeps it one level deeper, in its job template)."""
+    spec = workload["spec"]
+    return spec["jobTemplate"]["spec"]["template"] if workload["kind"] == "CronJob" else spec["template"]
+
+
 def pod_spec(workload: dict[str, Any]) -> dict[str, Any]:
-    return workload["spec"]["template"]["spec"]
+    return pod_template(workload)["spec"]
 
 
 def containers(workload: dict[str, Any]) -> list[dict[str, Any]]:

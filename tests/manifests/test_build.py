@@ -7,7 +7,7 @@ import json
 import kubernetes_validate
 import pytest
 
-from tests.manifests.build import BASE, OVERLAY, containers, objects, workloads
+from tests.manifests.build import BASE, OVERLAY, containers, objects, pod_template, workloads
 
 KUBERNETES = "1.30.0"
 BUILDS = [BASE, OVERLAY]
@@ -56,7 +56,7 @@ def test_recommended_labels(build: str) -> None:
     for o in objects(build):
         assert o["metadata"]["labels"]["app.kubernetes.io/part-of"] == "inferlab", o["metadata"]["name"]
     for workload in workloads(objects(build)):
-        pod_labels = workload["spec"]["template"]["metadata"]["labels"]
+        pod_labels = pod_template(workload)["metadata"]["labels"]
         assert {"app.kubernetes.io/name", "app.kubernetes.io/component", "app.kubernetes.io/part-of"} <= set(pod_labels)
         assert workload["metadata"]["labels"]["inferlab/part"] in {"serving", "ui", "observability", "load", "registry"}
 

@@ -6,7 +6,7 @@ import json
 from urllib.parse import urlsplit
 
 from telemetry import jobs
-from tests.manifests.build import BASE, REPO, containers, find, objects, workloads
+from tests.manifests.build import BASE, REPO, containers, find, objects, pod_template, workloads
 
 LAB = {name: spec for name, spec in json.loads((REPO / "lab.json").read_text()).items() if not name.startswith("_")}
 # Deployment (and Service) of each component of lab.json.
@@ -48,7 +48,7 @@ def test_the_pods_prometheus_scrapes_are_the_jobs_of_telemetry() -> None:
     """The job label is the pod's app.kubernetes.io/name; Prometheus scrapes itself statically."""
     scraped = {}
     for workload in workloads(objects(BASE)):
-        template = workload["spec"]["template"]
+        template = pod_template(workload)
         annotations = template["metadata"].get("annotations", {})
         if annotations.get("prometheus.io/scrape") == "true":
             (container,) = containers(workload)

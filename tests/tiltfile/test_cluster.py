@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.docker import dockerfile
-from tests.manifests.build import REPO
+from tests.manifests.build import REPO, containers
 from tests.tiltfile.lab import MODES, applied, deployment, lab_ports, resources, run, workloads
 
 CLUSTER_MODES = [mode for mode, settings in MODES.items() if not settings.get("local")]
@@ -20,7 +20,7 @@ def image_name(reference: str) -> str:
 
 def test_every_image_built_is_deployed_and_every_lab_image_is_built(mode: str) -> None:
     built = {build["ref"] for build in run(mode).of("docker_build")}
-    used = {image_name(c["image"]) for w in workloads(run(mode)) for c in w["spec"]["template"]["spec"]["containers"]}
+    used = {image_name(c["image"]) for w in workloads(run(mode)) for c in containers(w)}
     assert built <= used, f"built but never deployed: {sorted(built - used)}"
     assert {image for image in used if image.startswith("inferlab/")} == built
 

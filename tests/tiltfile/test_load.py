@@ -18,7 +18,7 @@ MODES_WITH_LOAD = ["default", "local", "registry"]
 
 @pytest.mark.parametrize("mode", MODES_WITH_LOAD)
 def test_the_button_asks_for_users_rate_duration_and_a_shape_locust_knows(mode: str) -> None:
-    (button,) = run(mode).of("cmd_button")
+    (button,) = [b for b in run(mode).of("cmd_button") if b["resource"] == "locust"]
     inputs = {i["name"]: i for i in button["inputs"]}
     assert list(inputs) == ["USERS", "SPAWN_RATE", "RUN_TIME", "SHAPE"]
     choices = inputs["SHAPE"]["choice"]["choices"]
@@ -28,7 +28,7 @@ def test_the_button_asks_for_users_rate_duration_and_a_shape_locust_knows(mode: 
 
 @pytest.mark.parametrize("mode", MODES_WITH_LOAD)
 def test_the_manual_resource_runs_what_the_button_runs(mode: str) -> None:
-    (button,) = run(mode).of("cmd_button")
+    (button,) = [b for b in run(mode).of("cmd_button") if b["resource"] == "locust"]
     manual = resources(run(mode))["load-test"]
     assert button["argv"] == ["sh", "-c", manual["cmd"]]
     assert manual["auto_init"] is False and manual["trigger_mode"] == "TRIGGER_MODE_MANUAL"
@@ -70,3 +70,14 @@ def test_the_cluster_script_sets_load_settings_that_exist_in_the_pod_and_contain
     (container,) = containers(master)
     assert f"-c {container['name']}" in script
     assert "/app/runs" in {mount["mountPath"] for mount in container["volumeMounts"]}
+
+
+@pytest.mark.parametrize("mode", ["registry", "local-all-parts"])
+def test_the_canary_button_and_manual_resource_run_the_same_check(mode: str) -> None:
+    tilt = run(mode)
+    (button,) = [b for b in tilt.of("cmd_button") if b["name"] == "canary-button"]
+    (manual,) = [r for r in tilt.of("local_resource") if r["name"] == "canary-check"]
+    assert button["argv"][-1] == manual["cmd"]
+    local = mode.startswith("local")
+    assert ("make canary" in manual["cmd"]) == local
+    assert ("cronjob/inferlab-canary" in manual["cmd"]) == (not local)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.manifests.build import REPO
+from tests.manifests.build import REPO, containers
 from tests.tiltfile.lab import MODES, applied, procfile, referenced_paths, resources, run, workloads
 
 pytestmark = pytest.mark.parametrize("mode", MODES)
@@ -38,8 +38,10 @@ def test_every_resource_can_become_ready(mode: str) -> None:
         if resource["kind"] == "local_resource" and resource["serve_cmd"] and resource["auto_init"]:
             assert resource["readiness_probe"], f"{name}: a server without a readiness probe never turns ready"
     for workload in workloads(run(mode)):
+        if workload["kind"] in ("Job", "CronJob"):  # they end; they serve nothing to be ready for
+            continue
         if workload["metadata"]["name"] != "locust-worker":  # no port to probe; ready once running
-            for container in workload["spec"]["template"]["spec"]["containers"]:
+            for container in containers(workload):
                 assert "readinessProbe" in container, workload["metadata"]["name"]
 
 
