@@ -28,8 +28,9 @@ class Speed:
 @dataclass(frozen=True)
 class Bench:
     speeds: list[Speed]
-    load_before: float
-    load_after: float
+    # Share of all cores' time that other processes used while measuring;
+    # None where /proc/stat is unavailable.
+    others_cpu_share: float | None
 
 
 def measure(models: dict[str, Path], images: np.ndarray) -> Bench:
@@ -39,13 +40,13 @@ def measure(models: dict[str, Path], images: np.ndarray) -> Bench:
     on a shared machine lands on all of them alike instead of on whichever
     case happened to run at that moment.
     """
-    load_before = os.getloadavg()[0]
     cases = {(name, threads): session(path, threads) for name, path in models.items() for threads in THREADS}
     single, batch = images[:1], images[:BATCH]
     samples = {case: ([], []) for case in cases}
     for sess in cases.values():
         _timed(sess, single, 5)
         _timed(sess, batch, 1)
+    start = _cpu_clock()
     for _ in range(ROUNDS):
         for case, sess in cases.items():
             samples[case][0].extend(_timed(sess, single, SINGLE_RUNS_PER_ROUND))
@@ -54,7 +55,7 @@ def measure(models: dict[str, Path], images: np.ndarray) -> Bench:
         Speed(name, threads, statistics.median(one) * 1e3, BATCH / statistics.median(eight))
         for (name, threads), (one, eight) in samples.items()
     ]
-    return Bench(speeds, load_before, os.getloadavg()[0])
+    return Bench(speeds, _others_share(start, _cpu_clock()))
 
 
 def _timed(sess, batch: np.ndarray, runs: int) -> list[float]:
@@ -65,3 +66,25 @@ def _timed(sess, batch: np.ndarray, runs: int) -> list[float]:
         sess.run(None, feed)
         times.append(time.perf_counter() - start)
     return times
+
+
+def _cpu_clock() -> tuple[float, float, float] | None:
+    """(wall s, busy CPU s of the whole machine, CPU s of this process)."""
+    try:
+        first_line = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0]
+        fields = [int(v) for v in first_line.split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + fields[4]  # idle + iowait
+    busy = (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    own = os.times()
+    return time.monotonic(), busy, own.user + own.system
+
+
+def _others_share(start, end) -> float | None:
+    # Load average cannot tell this: it counts this process's own threads.
+    if start is None or end is None:
+        return None
+    wall = end[0] - start[0]
+    others = (end[1] - start[1]) - (end[2] - start[2])
+    return max(0.0, others / (wall * os.cpu_count()))

@@ -25,6 +25,8 @@ def quantize_int8(fp32: onnx.ModelProto, samples: np.ndarray, activations: Quant
             per_channel=True,
             weight_type=QuantType.QInt8,
             activation_type=activations,
+            # Percentile and Entropy calibration agreed no better with fp32
+            # in trials here and took three times as long.
             calibrate_method=CalibrationMethod.MinMax,
         )
         return onnx.load(target)

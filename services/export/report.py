@@ -126,9 +126,7 @@ def _speed_section(results: Results) -> list[str]:
     lines = [
         f"Speed, medians of one run (single-image latency; batch-{BATCH} throughput), "
         "onnxruntime CPU, inter-op threads 1, all cases interleaved in short bursts. "
-        f"1-minute load average before/after: {results.bench.load_before:.2f}/"
-        f"{results.bench.load_after:.2f} (above ~0.5 means other processes competed "
-        "for the 2 cores, which hurts the 2-thread figures most).",
+        f"{_disturbance(results.bench.others_cpu_share)}",
         "",
         "| model | intra-op threads | latency, batch 1 (ms) | images/s, batch 8 |",
         "| --- | --- | --- | --- |",
@@ -136,6 +134,15 @@ def _speed_section(results: Results) -> list[str]:
     for s in results.bench.speeds:
         lines.append(f"| {s.model} | {s.threads} | {s.latency_ms:.1f} | {s.images_per_s:.1f} |")
     return lines
+
+
+def _disturbance(share: float | None) -> str:
+    if share is None:
+        return "Other processes' CPU use during the measurement is unknown."
+    return (
+        f"Other processes used {share:.0%} of the machine's CPU time while it ran "
+        "(0% = undisturbed; their load hurts the 2-thread figures most)."
+    )
 
 
 def _mib(size: int) -> str:
