@@ -51,13 +51,18 @@ def tiny_classifier_bytes(
         [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 4])],
         initializer=[numpy_helper.from_array(TINY_WEIGHTS, "weights"), numpy_helper.from_array(TINY_BIAS, "bias")],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 9
     metadata = {"inferlab.name": name, "inferlab.version": version}
     if labels is not None:
         metadata["inferlab.labels"] = json.dumps(labels)
     spec = {"size": size, "crop_fraction": 1.0, "mean": [127.5] * 3, "std": [127.5] * 3, **(preprocess or {})}
     metadata["inferlab.preprocess"] = json.dumps(spec)
+    return model_bytes(graph, metadata)
+
+
+def model_bytes(graph: onnx.GraphProto, metadata: dict[str, str]) -> bytes:
+    """A checked opset-17 model of `graph` with its `inferlab.*` metadata, serialized."""
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 9
     onnx.helper.set_model_props(model, metadata)
     onnx.checker.check_model(model)
     return model.SerializeToString()
@@ -66,6 +71,51 @@ def tiny_classifier_bytes(
 def write_tiny_classifier(directory: Path, filename: str = "tiny.onnx", **kwargs) -> Path:
     path = directory / filename
     path.write_bytes(tiny_classifier_bytes(**kwargs))
+    return path
+
+
+SLOW_LABELS = ["a", "b", "c", "d"]
+SLOW_SIZE = 224
+
+
+def slow_classifier_bytes(*, layers: int = 4, channels: int = 64, name: str = "slow") -> bytes:
+    """A classifier that takes a while (~0.25 s a call on one core), so that requests stay in flight long
+    enough for shutdown and overload tests to catch them, with no sleep in the service.
+
+    Conv(3→C) then `layers` Conv(C→C), each 3x3 at 224x224, pooled to 4 logits; weights from a fixed seed.
+    """
+    rng = np.random.default_rng(0)
+    initializers, nodes, previous, width = [], [], "input", 3
+    for layer in range(layers + 1):
+        weights = (rng.standard_normal((channels, width, 3, 3)) * 0.1).astype(np.float32)
+        initializers.append(numpy_helper.from_array(weights, f"w{layer}"))
+        nodes += [
+            helper.make_node("Conv", [previous, f"w{layer}"], [f"c{layer}"], pads=[1, 1, 1, 1]),
+            helper.make_node("Relu", [f"c{layer}"], [f"r{layer}"]),
+        ]
+        previous, width = f"r{layer}", channels
+    head = (rng.standard_normal((channels, len(SLOW_LABELS))) * 0.1).astype(np.float32)
+    initializers.append(numpy_helper.from_array(head, "head"))
+    nodes += [
+        helper.make_node("GlobalAveragePool", [previous], ["pooled"]),
+        helper.make_node("Flatten", ["pooled"], ["flat"]),
+        helper.make_node("MatMul", ["flat", "head"], ["logits"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        name,
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, SLOW_SIZE, SLOW_SIZE])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", len(SLOW_LABELS)])],
+        initializer=initializers,
+    )
+    return model_bytes(
+        graph, {"inferlab.name": name, "inferlab.version": "1", "inferlab.labels": json.dumps(SLOW_LABELS)}
+    )
+
+
+def write_slow_classifier(directory: Path, filename: str = "slow.onnx", **kwargs) -> Path:
+    path = directory / filename
+    path.write_bytes(slow_classifier_bytes(**kwargs))
     return path
 
 

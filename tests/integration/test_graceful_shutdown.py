@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fixtures import solid_jpeg
-from tests.integration.slow_model import write_slow_classifier
+from tests.fixtures import solid_jpeg, write_slow_classifier
 from tests.live import inference_server
 
 pytestmark = pytest.mark.integration
