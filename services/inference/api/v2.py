@@ -90,15 +90,17 @@ class OpenInferenceController(Controller):
 
     @post(_suffixed("/infer"), status_code=200)
     async def infer(self, request: Request, dataplane: Plane, name: FromPath[str]) -> Response:
-        model = dataplane.model(name, _version(request))
-        if not model.ready:
-            raise ModelNotReady(f"The model {name} is loaded but not ready yet.")
+        dataplane.model(name, _version(request))  # an unknown model is a 404 before its body is read
         body = await request.body()
         header_length = request.headers.get(HEADER_LENGTH)
         if len(body) > _PARSE_IN_THREAD_BYTES:
             infer_request = await asyncio.to_thread(decode_request, body, header_length)
         else:
             infer_request = decode_request(body, header_length)
+        # Looked up again after the awaits: a hot swap may have retired the version found above.
+        model = dataplane.model(name, _version(request))
+        if not model.ready:
+            raise ModelNotReady(f"The model {name} is loaded but not ready yet.")
         if len(infer_request.inputs) != 1:
             raise BadInput(f"The model takes one input: '{model.spec.input_name}' (FP32) or a BYTES tensor of images.")
         logits = await _run(dataplane, model, infer_request.inputs[0])
