@@ -9,6 +9,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 
+from services.settings_help import settings_help
 from ui.app import run
 from ui.settings import UiSettings
 
@@ -21,18 +22,9 @@ FLAGS = {
 }
 
 
-def settings_help() -> str:
-    lines = ["settings (environment variables; flags win):"]
-    for name, field in UiSettings.model_fields.items():
-        default = field.default_factory() if field.default_factory else field.default
-        names = field.validation_alias.choices if field.validation_alias else [f"INFERLAB_UI_{name}"]
-        lines.append(f"  {' or '.join(n.upper() for n in names)}: {field.description} [default: {default}]")
-    return "\n".join(lines)
-
-
 def parse_args(argv: Sequence[str] | None = None) -> UiSettings:
     parser = argparse.ArgumentParser(
-        prog="python -m ui", description=__doc__, epilog=settings_help(),
+        prog="python -m ui", description=__doc__, epilog=settings_help(UiSettings),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     for flag, (dest, kind, text) in FLAGS.items():

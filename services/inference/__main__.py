@@ -16,22 +16,14 @@ import uvicorn
 from services.inference.app import create_app
 from services.inference.settings import ServiceSettings
 from services.inference.sources import is_registry_uri
-
-
-def settings_help() -> str:
-    """Every setting, its environment variable and its doc, from the settings class itself."""
-    lines = ["settings (environment variables):"]
-    for name, field in ServiceSettings.model_fields.items():
-        default = field.default_factory() if field.default_factory else field.default
-        lines.append(f"  INFERLAB_{name.upper():<22} {field.description} [default: {default}]")
-    return "\n".join(lines)
+from services.settings_help import settings_help
 
 
 def parse_args(argv: Sequence[str] | None = None) -> ServiceSettings:
     parser = argparse.ArgumentParser(
         prog="python -m services.inference",
         description=__doc__,
-        epilog=settings_help(),
+        epilog=settings_help(ServiceSettings),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", help="address to listen on")

@@ -17,22 +17,14 @@ from pydantic import ValidationError
 
 from services.registry.errors import ERROR, RegistryError
 from services.registry.settings import ALIASES, RegistrySettings
-
-
-def settings_help() -> str:
-    """Every setting, its environment variable and its doc, from the settings class itself."""
-    lines = ["settings (environment variables):"]
-    for name, field in RegistrySettings.model_fields.items():
-        env = "MLFLOW_TRACKING_URI" if name == "tracking_uri" else f"INFERLAB_REGISTRY_{name.upper()}"
-        lines.append(f"  {env:<38} {field.description}")
-    return "\n".join(lines)
+from services.settings_help import settings_help
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="python -m services.registry",
         description=__doc__,
-        epilog=settings_help(),
+        epilog=settings_help(RegistrySettings),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     root.add_argument("--tracking-uri", help="MLflow tracking URI")
