@@ -2,7 +2,9 @@
 
 Instruments are created once, from the declarations in `instruments`; the state the service
 already keeps (queue depth, capacity, rejections, models) is read by observable callbacks at
-scrape time instead of being copied on every request.
+scrape time instead of being copied on every request. The per-request hot path is kept cheap:
+counts go to `Tally`s that observable instruments read at scrape time, and the per-image
+histograms are recorded for the images a `DetailSampler` keeps (all of them at lab traffic).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from opentelemetry.sdk.metrics import MeterProvider
 
 from services.inference.postprocessing import entropy, softmax
 from telemetry import instruments as i
+from telemetry.sampling import DetailSampler
+from telemetry.tally import Tally
 
 if TYPE_CHECKING:
     from services.inference.dataplane import Classification, DataPlane
@@ -38,22 +42,26 @@ def model_attributes(model: OnnxClassifier) -> dict[str, str]:
     return {"model.name": model.name, "model.version": model.version}
 
 
+MODEL_KEYS = ("model.name", "model.version")
+
+
 class ServiceMetrics:
-    def __init__(self, provider: MeterProvider) -> None:
+    def __init__(self, provider: MeterProvider, sampler: DetailSampler | None = None) -> None:
         meter = provider.get_meter("inferlab.inference")
         self._meter = meter
+        self.sampler = sampler or DetailSampler(0)
         self.http_duration = _create(meter, i.HTTP_DURATION)
-        self.http_active = _create(meter, i.HTTP_ACTIVE)
+        self.http_active = self._tallied(i.HTTP_ACTIVE, "http.request.method", "http.route")
+        self._images = self._tallied(i.IMAGES, *MODEL_KEYS)
+        self._top_class = self._tallied(i.TOP_CLASS, *MODEL_KEYS, "class.label")
         self._stage = _create(meter, i.STAGE_DURATION)
         self._batch = _create(meter, i.BATCH_SIZE)
-        self._images = _create(meter, i.IMAGES)
         self._errors = _create(meter, i.ERRORS)
         self._pixels = _create(meter, i.INPUT_PIXELS)
         self._bytes = _create(meter, i.INPUT_BYTES)
         self._brightness = _create(meter, i.BRIGHTNESS)
         self._contrast = _create(meter, i.CONTRAST_I)
         self._aspect = _create(meter, i.ASPECT_RATIO)
-        self._top_class = _create(meter, i.TOP_CLASS)
         self._confidence = _create(meter, i.CONFIDENCE)
         self._entropy = _create(meter, i.ENTROPY)
         self._shadow = _create(meter, i.SHADOW_COMPARISONS)
@@ -61,6 +69,16 @@ class ServiceMetrics:
         self._shadow_duration = _create(meter, i.SHADOW_DURATION)
         self._swaps = _create(meter, i.MODEL_SWAPS)
         self._registry_errors = _create(meter, i.REGISTRY_ERRORS)
+
+    def _tallied(self, spec: i.Instrument, *keys: str) -> Tally:
+        """A counter kept in a `Tally` and exported by an observable instrument of the declared kind."""
+        tally = Tally(*keys)
+        factory = {
+            i.Kind.COUNTER: self._meter.create_observable_counter,
+            i.Kind.UP_DOWN_COUNTER: self._meter.create_observable_up_down_counter,
+        }[spec.kind]
+        factory(spec.name, [tally.observe], unit=spec.unit, description=spec.description)
+        return tally
 
     def watch(self, dataplane: DataPlane) -> None:
         """Observe the service's own state at scrape time: queue, capacity, rejections, models."""
@@ -90,28 +108,35 @@ class ServiceMetrics:
         return {**model_attributes(model), "model.alias": alias}
 
     def classified(self, model: OnnxClassifier, result: Classification) -> None:
+        top = result.predictions[0]
+        self._count(model, top.label)
+        if not self.sampler.keep():
+            return
         attributes = model_attributes(model)
         for stage in STAGES:
             if stage in result.timings:
                 self._stage.record(result.timings[stage], {**attributes, "stage": stage})
         self._batch.record(result.batch_size, attributes)
         self._input(result.image, attributes)
-        top = result.predictions[0]
-        self._prediction(attributes, top.label, top.score, result.entropy)
+        self._prediction(attributes, top.score, result.entropy)
 
     def scored(
         self, model: OnnxClassifier, logits: np.ndarray, inputs: list[InputStats], timings: dict[str, float]
     ) -> None:
+        probabilities = softmax(logits.astype(np.float64))
+        best = np.argmax(probabilities, axis=1)
+        for index in best:
+            self._count(model, model.spec.labels[int(index)])
+        if not self.sampler.keep():  # one draw per request: its images share a batch and its timings
+            return
         attributes = model_attributes(model)
         for stage, seconds in timings.items():
             self._stage.record(seconds, {**attributes, "stage": stage})
         self._batch.record(len(logits), attributes)
         for stats in inputs:
             self._input(stats, attributes)
-        probabilities = softmax(logits.astype(np.float64))
-        for row, scores in zip(logits, probabilities, strict=True):
-            best = int(np.argmax(scores))
-            self._prediction(attributes, model.spec.labels[best], float(scores[best]), entropy(row))
+        for row, scores, index in zip(logits, probabilities, best, strict=True):
+            self._prediction(attributes, float(scores[index]), entropy(row))
 
     def failed(self, error_type: str) -> None:
         self._errors.add(1, {"error.type": error_type})
@@ -142,8 +167,10 @@ class ServiceMetrics:
         self._contrast.record(stats.contrast, attributes)
         self._aspect.record(stats.aspect_ratio, attributes)
 
-    def _prediction(self, attributes: dict[str, str], label: str, confidence: float, spread: float) -> None:
-        self._images.add(1, attributes)
-        self._top_class.add(1, {**attributes, "class.label": label})
+    def _count(self, model: OnnxClassifier, label: str) -> None:
+        self._images.add(1, model.name, model.version)
+        self._top_class.add(1, model.name, model.version, label)
+
+    def _prediction(self, attributes: dict[str, str], confidence: float, spread: float) -> None:
         self._confidence.record(confidence, attributes)
         self._entropy.record(spread, attributes)

@@ -30,6 +30,7 @@ from services.inference.settings import ServiceSettings
 from services.inference.shadow import Shadow
 from services.inference.sources import ModelFiles, RegistrySource, is_registry_uri
 from telemetry.provider import create_meter_provider
+from telemetry.sampling import DetailSampler
 from telemetry.service_metrics import ServiceMetrics
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def create_app(settings: ServiceSettings | None = None, registry: CollectorRegis
         provider = create_meter_provider(
             registry, {"service.name": settings.service_name, "service.version": _server_version()}
         )
-        metrics = ServiceMetrics(provider)
+        metrics = ServiceMetrics(provider, DetailSampler(settings.telemetry_detail_budget))
     observer: Observer = metrics or NullObserver()
 
     @asynccontextmanager

@@ -65,4 +65,10 @@ class ServiceSettings(BaseSettings):
     registry_wait_s: float = Field(60.0, ge=0, description="How long to wait at start for the registry.")
     model_cache_dir: str = Field("data/model-cache", description="Where registry versions are downloaded.")
     telemetry: bool = Field(True, description="Export metrics at /metrics (off: to measure their cost).")
+    telemetry_detail_budget: float = Field(
+        10.0,
+        ge=0,
+        description="Images per second whose per-image histograms (stage durations, input signals, confidence, "
+        "entropy) are recorded; above it, a uniform random share of that size. 0: every image. Counts stay exact.",
+    )
     service_name: str = Field("inferlab-inference", description="service.name of the metrics' resource.")

@@ -102,7 +102,8 @@ CONFIDENCE_BASELINE = Panel(
 )
 CONFIDENCE_HEATMAP = Panel(
     "Confidence distribution",
-    "Images per second in each confidence bucket, over time.",
+    "Images per second in each confidence bucket, over time. Above the service's detail budget "
+    "(INFERLAB_TELEMETRY_DETAIL_BUDGET images/s) the histogram holds a uniform sample: read the shape, not the height.",
     (Target(promql.summed_rate(f"{i.CONFIDENCE.prometheus_name}_bucket", ["le"]), "{{le}}"),),
     PER_S,
     Kind.HEATMAP,

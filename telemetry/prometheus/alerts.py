@@ -39,7 +39,8 @@ class Alert:
 
 
 SERVICE_UP = f'up{{job="{jobs.SERVICE}"}}'
-CONFIDENCE_TRAFFIC = promql.summed_rate(f"{i.CONFIDENCE.prometheus_name}_count", r.MODEL, window="15m")
+# Traffic from the exact images counter: the confidence histogram holds a sample above the detail budget.
+CONFIDENCE_TRAFFIC = promql.summed_rate(i.IMAGES.prometheus_name, r.MODEL, window="15m")
 REJECTED = promql.summed_rate(i.REJECTIONS.prometheus_name, ["job"], window="5m")
 CLASSIFY_REQUESTS = promql.summed_rate(r.REQUESTS, ["job"], promql.INFERENCE_ROUTES, window="5m")
 

@@ -110,7 +110,7 @@ def test_every_declared_instrument_is_exported_under_its_name(metrics, registry)
     metrics.swapped("champion", "success")
     metrics.registry_error()
     metrics.http_duration.record(0.01, {"http.route": "/v1/predict"})
-    metrics.http_active.add(1, {"http.route": "/v1/predict"})
+    metrics.http_active.add(1, "POST", "/v1/predict")
     exported = {s.name for family in registry.collect() for s in family.samples}
     for spec in i.ALL:
         name = spec.prometheus_name + ("_count" if spec.kind is i.Kind.HISTOGRAM else "")
@@ -146,3 +146,38 @@ def test_swaps_and_registry_errors_are_counted(metrics, registry):
     metrics.registry_error()
     assert sample(registry, "inferlab_model_swaps_total", model_alias="champion", outcome="failed") == 1
     assert sample(registry, "inferlab_registry_errors_total") == 2
+
+
+def test_http_active_requests_read_from_the_tally_at_scrape_time(metrics, registry):
+    metrics.http_active.add(1, "POST", "/v1/predict")
+    metrics.http_active.add(1, "POST", "/v1/predict")
+    metrics.http_active.add(-1, "POST", "/v1/predict")
+    labels = {"http_request_method": "POST", "http_route": "/v1/predict"}
+    assert sample(registry, "http_server_active_requests", **labels) == 1
+
+
+class _Never:
+    probability = 0.0
+
+    @staticmethod
+    def keep() -> bool:
+        return False
+
+
+@pytest.fixture
+def sampled_out(registry):
+    provider = create_meter_provider(registry, {"service.name": "test"})
+    yield ServiceMetrics(provider, _Never())
+    provider.shutdown()
+
+
+def test_images_left_out_by_the_sampler_are_still_counted(sampled_out, registry):
+    """Counts are exact; only the per-image distributions are sampled."""
+    sampled_out.classified(fake_model(), classification("dog"))
+    sampled_out.scored(fake_model(), np.array([[0.0, 0.0, 10.0]], np.float32), [], {"inference": 0.01})
+    ids = {"model_name": "fake", "model_version": "1"}
+    assert sample(registry, "inferlab_images_classified_total", **ids) == 2
+    assert sample(registry, "inferlab_prediction_top_class_total", class_label="dog", **ids) == 1
+    assert sample(registry, "inferlab_prediction_top_class_total", class_label="cup", **ids) == 1
+    assert sample(registry, "inferlab_prediction_confidence_count", **ids) is None
+    assert sample(registry, "inferlab_inference_stage_duration_seconds_count", stage="inference", **ids) is None

@@ -21,7 +21,7 @@ def http_metrics(metrics: ServiceMetrics) -> Callable[[ASGIApp], ASGIApp]:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            attributes = {"http.request.method": scope["method"], "http.route": scope.get("path_template", "")}
+            method, route = scope["method"], scope.get("path_template", "")
             status = 500  # what the client sees if the app fails before it answers
 
             async def send_and_watch(message: Message) -> None:
@@ -30,15 +30,14 @@ def http_metrics(metrics: ServiceMetrics) -> Callable[[ASGIApp], ASGIApp]:
                     status = message["status"]
                 await send(message)
 
-            metrics.http_active.add(1, attributes)
+            metrics.http_active.add(1, method, route)
             started = time.perf_counter()
             try:
                 await app(scope, receive, send_and_watch)
             finally:
-                metrics.http_active.add(-1, attributes)
-                metrics.http_duration.record(
-                    time.perf_counter() - started, {**attributes, "http.response.status_code": status}
-                )
+                metrics.http_active.add(-1, method, route)
+                attributes = {"http.request.method": method, "http.route": route, "http.response.status_code": status}
+                metrics.http_duration.record(time.perf_counter() - started, attributes)
 
         return middleware
 

@@ -64,3 +64,14 @@ def test_concurrent_requests_are_batched_when_enabled(make_client):
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert [r.json()["predictions"][0]["label"] for r in responses] == ["red", "green", "blue"]
     assert max(r.json()["batch_size"] for r in responses) > 1
+
+
+def test_the_detail_budget_reaches_the_metrics(tmp_path: Path, settings_for):
+    app = create_app(settings_for([tmp_path / "model.onnx"], telemetry_detail_budget=3.5))
+    assert app.state.observer.sampler.budget == 3.5
+
+
+def test_without_telemetry_nothing_is_recorded_nor_served(tmp_path: Path, settings_for):
+    app = create_app(settings_for([tmp_path / "model.onnx"], telemetry=False))
+    assert not hasattr(app.state.observer, "sampler")
+    assert all(route.path != "/metrics" for route in app.routes)
