@@ -8,6 +8,10 @@ fewer images. Each round gives a ratio of images answered, on/off; the figure is
 ratio over the rounds. The services' own CPU time per image (from /proc) is reported beside it.
 Target: <= 3 %.
 
+While the "on" service runs alone under the same load, py-spy (in the dev extra) samples it: the
+share of its CPU samples spent recording (OpenTelemetry SDK frames, or a leaf frame in the
+telemetry code) is a figure from one process at one time, which the machine's swings do not touch.
+
 Then, in this process, the hot path alone: what the HTTP middleware and `ServiceMetrics` spend
 per request at the rate the service reached, with the default detail budget and with every
 image recorded (budget 0, the cost before sampling), as a share of the service's CPU per image.
@@ -22,10 +26,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 
 from prometheus_client import CollectorRegistry
@@ -75,6 +84,49 @@ def measure_together(services: dict[str, tuple[int, int]], body: bytes, args: ar
         thread.start()
     for thread in threads:
         thread.join()
+
+
+SDK_FRAMES = ("metrics/_internal/", "opentelemetry/", "attributes/__init__.py")
+OWN_FRAMES = ("telemetry/", "api/http_metrics.py")
+
+
+def is_telemetry(frames: list[str]) -> bool:
+    """A sample spent recording: inside the OpenTelemetry SDK, or with telemetry code at the leaf.
+
+    Only the leaf counts for our own code: the HTTP middleware is on the stack of every request.
+    """
+    return any(marker in frame for frame in frames for marker in SDK_FRAMES) or any(
+        marker in frames[-1] for marker in OWN_FRAMES
+    )
+
+
+def telemetry_share(pid: int, port: int, body: bytes, concurrency: int, seconds: float) -> tuple[float, int] | None:
+    """Share of the service's CPU samples spent recording, under load, and the number of samples.
+
+    None when py-spy is not installed or may not attach (it needs ptrace).
+    """
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).is_file():
+        return None
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "samples.txt"
+        command = [spy, "record", "--pid", str(pid), "--duration", str(round(seconds)), "--rate", "100"]
+        command += ["--format", "raw", "--nonblocking", "--output", str(output)]
+        sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        closed_loop("", http_caller(port, body), concurrency, seconds)
+        if sampler.wait(timeout=seconds + 60) != 0 or not output.is_file():
+            return None
+        return recording_share(output.read_text().splitlines())
+
+
+def recording_share(lines: list[str]) -> tuple[float, int] | None:
+    """From py-spy's raw output (`frame;frame;... count` per line): the telemetry share and the samples."""
+    total = recording = 0
+    for line in lines:
+        stack, _, count = line.rpartition(" ")
+        total += int(count)
+        recording += int(count) if is_telemetry(stack.split(";")) else 0
+    return (recording / total, total) if total else None
 
 
 class SteadyClock:
@@ -138,6 +190,8 @@ def main() -> None:
                 continue
             for name in NAMES if round_ % 2 == 0 else reversed(NAMES):
                 measure(*pids[name], body, args.concurrency, args.seconds, runs[name])
+        port, pid = pids["on"]
+        share = telemetry_share(pid, port, body, args.concurrency, max(args.seconds, 20))
     finally:
         for _, process in services.values():
             process.terminate()
@@ -163,6 +217,13 @@ def main() -> None:
         f"{ratio:.3f}, quartiles {quartiles[0]:.3f}..{quartiles[2]:.3f}); service CPU per image "
         f"{cpu_extra:+.2f} ms (median per-round difference); errors: {on.errors + off.errors}"
     )
+    if share is None:
+        print("\nno profile of the service: py-spy is not installed (the dev extra has it) or may not attach")
+    else:
+        print(
+            f"\nprofile of the service alone under load (py-spy, {share[1]} samples): "
+            f"{100 * share[0]:.1f} % of its CPU spent recording metrics"
+        )
     rate, cpu_off = statistics.median(off.rates), statistics.median(off.cpu_ms)
     budget = ServiceSettings().telemetry_detail_budget
     print(f"\nhot path at {rate:.0f} requests/s, against {cpu_off:.2f} ms of service CPU per image:\n")

@@ -1,11 +1,11 @@
 """Which images get their per-image histograms recorded: all of them at lab traffic, a share under load.
 
-Per-image detail (stage durations, input size and drift signals, confidence, entropy) costs
-about a dozen histogram records, and in the OpenTelemetry SDK each one costs 10-30 us of Python
-holding the GIL: under load that was 11 % of the service's throughput. Those histograms are
-read as distributions (quantiles, means, heatmaps), which a uniform random sample keeps, so
-above a budget of images per second only a uniform random share is recorded. Counts that are
-read as counts (images, top-1 classes, requests, errors) are never sampled.
+Per-image detail (stage durations, input size and drift signals, confidence, entropy) is about a
+dozen histogram records, and each one costs the OpenTelemetry SDK 10-30 us of Python holding the
+GIL: the largest part of what telemetry cost the service under load (`docs/performance.md`).
+Those histograms are read as distributions (quantiles, means, heatmaps), which a uniform random
+sample keeps, so above a budget of images per second only a uniform random share is recorded.
+Counts that are read as counts (images, top-1 classes, requests, errors) are never sampled.
 """
 
 from __future__ import annotations
