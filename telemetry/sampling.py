@@ -18,8 +18,11 @@ from collections.abc import Callable
 class DetailSampler:
     """Keep every image while the rate stays under `budget_per_s`, then a uniform `budget / rate` share.
 
-    The share is set once a second from the rate seen in the second before, so it follows load
-    within a second either way. A budget of 0 keeps every image.
+    The rate is measured over windows of at least a second, each closed by the first call after
+    it ends, so the share follows load within about a second either way. A budget of 0 keeps
+    every image. Above the budget each second contributes about `budget` images, however busy:
+    means over long windows weigh busy periods like quiet ones. Not thread-safe: the service
+    calls it from the event loop only.
     """
 
     def __init__(
@@ -36,7 +39,8 @@ class DetailSampler:
         self.probability = 1.0
         """The share of images kept at the moment."""
 
-    def keep(self) -> bool:
+    def keep(self, images: int = 1) -> bool:
+        """Whether to record the details of the next request, of `images` images."""
         if self.budget <= 0:
             return True
         now = self._clock()
@@ -45,5 +49,5 @@ class DetailSampler:
             rate = self._seen / elapsed
             self.probability = min(1.0, self.budget / rate) if rate > 0 else 1.0
             self._window_start, self._seen = now, 0
-        self._seen += 1
+        self._seen += images
         return self.probability >= 1.0 or self._draw() < self.probability

@@ -127,7 +127,7 @@ class ServiceMetrics:
         best = np.argmax(probabilities, axis=1)
         for index in best:
             self._count(model, model.spec.labels[int(index)])
-        if not self.sampler.keep():  # one draw per request: its images share a batch and its timings
+        if not self.sampler.keep(len(logits)):  # one draw per request: its images share one batch and timings
             return
         attributes = model_attributes(model)
         for stage, seconds in timings.items():

@@ -102,10 +102,16 @@ CONFIDENCE_BASELINE = Panel(
 )
 CONFIDENCE_HEATMAP = Panel(
     "Confidence distribution",
-    "Images per second in each confidence bucket, over time. Above the service's detail budget "
-    "(INFERLAB_TELEMETRY_DETAIL_BUDGET images/s) the histogram holds a uniform sample: read the shape, not the height.",
-    (Target(promql.summed_rate(f"{i.CONFIDENCE.prometheus_name}_bucket", ["le"]), "{{le}}"),),
-    PER_S,
+    "Share of images in each confidence bucket, over time. A share, not a rate: above the service's detail "
+    "budget (INFERLAB_TELEMETRY_DETAIL_BUDGET images/s) the histogram holds a uniform sample of the images.",
+    (
+        Target(
+            f"{promql.summed_rate(f'{i.CONFIDENCE.prometheus_name}_bucket', ['le'])} / ignoring (le) group_left "
+            f"{promql.summed_rate(f'{i.CONFIDENCE.prometheus_name}_count')}",
+            "{{le}}",
+        ),
+    ),
+    RATIO,
     Kind.HEATMAP,
 )
 ENTROPY = Panel(

@@ -49,9 +49,18 @@ def test_the_share_comes_back_to_one_when_load_falls(clock):
     sampler = DetailSampler(10, clock=clock, draw=random.Random(1).random)
     feed(sampler, clock, rate=100, seconds=3)
     assert sampler.probability < 0.2
-    clock.now += 5  # a quiet spell: the next image closes a window with a low rate
-    assert feed(sampler, clock, rate=2, seconds=3) == 6
+    feed(sampler, clock, rate=2, seconds=3)  # the first slow image closes the busy window, the next one a slow one
     assert sampler.probability == 1.0
+    assert feed(sampler, clock, rate=2, seconds=3) == 6
+
+
+def test_a_request_of_many_images_counts_as_many(clock):
+    """The budget is in images: a request of 32 images weighs 32 in the rate, not one."""
+    sampler = DetailSampler(10, clock=clock, draw=random.Random(1).random)
+    for _ in range(4 * 3):  # four requests of 32 images per second, for three seconds
+        clock.now += 0.25
+        sampler.keep(32)
+    assert sampler.probability == pytest.approx(10 / 128, rel=0.1)
 
 
 def test_a_budget_of_zero_keeps_every_image(clock):

@@ -160,7 +160,7 @@ class _Never:
     probability = 0.0
 
     @staticmethod
-    def keep() -> bool:
+    def keep(images: int = 1) -> bool:
         return False
 
 
