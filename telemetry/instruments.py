@@ -101,6 +101,12 @@ MODEL_INFO = Instrument(
     "inferlab.model.info", Kind.GAUGE, "1", "1 for every model served, labelled with its name, version and alias."
 )
 MODEL_READY = Instrument("inferlab.model.ready", Kind.GAUGE, "1", "1 when the model answers requests, else 0.")
+DETAIL_SHARE = Instrument(
+    "inferlab.telemetry.detail_share",
+    Kind.GAUGE,
+    "1",
+    "Share of images whose per-image histograms are recorded now: 1 under the detail budget.",
+)
 
 SHADOW_COMPARISONS = Instrument(
     "inferlab.shadow.comparisons",
@@ -148,6 +154,7 @@ ALL = (
     ENTROPY,
     MODEL_INFO,
     MODEL_READY,
+    DETAIL_SHARE,
     SHADOW_COMPARISONS,
     SHADOW_CONFIDENCE,
     SHADOW_DURATION,

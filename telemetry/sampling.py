@@ -39,6 +39,13 @@ class DetailSampler:
         self.probability = 1.0
         """The share of images kept at the moment."""
 
+    def share(self) -> float:
+        """The share kept now: that of the last window, or of the open one once it is a second old."""
+        if self.budget <= 0:
+            return 1.0
+        elapsed = self._clock() - self._window_start
+        return self._window_share(elapsed) if elapsed >= 1.0 else self.probability
+
     def keep(self, images: int = 1) -> bool:
         """Whether to record the details of the next request, of `images` images."""
         if self.budget <= 0:
@@ -46,8 +53,11 @@ class DetailSampler:
         now = self._clock()
         elapsed = now - self._window_start
         if elapsed >= 1.0:
-            rate = self._seen / elapsed
-            self.probability = min(1.0, self.budget / rate) if rate > 0 else 1.0
+            self.probability = self._window_share(elapsed)
             self._window_start, self._seen = now, 0
         self._seen += images
         return self.probability >= 1.0 or self._draw() < self.probability
+
+    def _window_share(self, elapsed: float) -> float:
+        rate = self._seen / elapsed
+        return min(1.0, self.budget / rate) if rate > 0 else 1.0

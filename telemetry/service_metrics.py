@@ -94,6 +94,7 @@ class ServiceMetrics:
         gauge(i.CAPACITY, lambda: [Observation(scheduler.capacity)])
         gauge(i.MODEL_READY, lambda: [Observation(int(m.ready), model_attributes(m)) for m in repository])
         gauge(i.MODEL_INFO, lambda: [Observation(1, self._info(m, repository.default)) for m in repository])
+        gauge(i.DETAIL_SHARE, lambda: [Observation(self.sampler.share())])
 
         def rejections(_: CallbackOptions) -> list[Observation]:
             return [Observation(scheduler.rejected)]

@@ -66,3 +66,11 @@ def test_a_request_of_many_images_counts_as_many(clock):
 def test_a_budget_of_zero_keeps_every_image(clock):
     sampler = DetailSampler(0, clock=clock, draw=lambda: 1.0)
     assert feed(sampler, clock, rate=500, seconds=3) == 1500
+
+
+def test_the_share_reported_between_images_does_not_stay_low_when_traffic_stops(clock):
+    sampler = DetailSampler(10, clock=clock, draw=random.Random(1).random)
+    feed(sampler, clock, rate=100, seconds=3)
+    assert sampler.share() == pytest.approx(0.1, rel=0.1)
+    clock.now += 30  # no image since: a scrape must not report the busy share
+    assert sampler.share() == 1.0

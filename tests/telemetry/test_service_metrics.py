@@ -87,6 +87,7 @@ def test_watch_reads_state_at_scrape_time(metrics, registry):
     assert sample(registry, "inferlab_overload_rejections_total") == 4
     assert sample(registry, "inferlab_model_info", model_name="fake", model_version="1", model_alias="default") == 1
     assert sample(registry, "inferlab_model_info", model_name="fake", model_version="2", model_alias="none") == 1
+    assert sample(registry, "inferlab_telemetry_detail_share") == 1.0  # the default: every image recorded
 
 
 class _Repo:
@@ -157,11 +158,13 @@ def test_http_active_requests_read_from_the_tally_at_scrape_time(metrics, regist
 
 
 class _Never:
-    probability = 0.0
-
     @staticmethod
     def keep(images: int = 1) -> bool:
         return False
+
+    @staticmethod
+    def share() -> float:
+        return 0.0
 
 
 @pytest.fixture
@@ -181,3 +184,9 @@ def test_images_left_out_by_the_sampler_are_still_counted(sampled_out, registry)
     assert sample(registry, "inferlab_prediction_top_class_total", class_label="cup", **ids) == 1
     assert sample(registry, "inferlab_prediction_confidence_count", **ids) is None
     assert sample(registry, "inferlab_inference_stage_duration_seconds_count", stage="inference", **ids) is None
+    sampled_out.watch(
+        SimpleNamespace(
+            scheduler=SimpleNamespace(queued=0, admitted=0, capacity=1, rejected=0), repository=_Repo([fake_model()])
+        )
+    )
+    assert sample(registry, "inferlab_telemetry_detail_share") == 0.0
