@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,3 +16,11 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def tiny_model_path(tmp_path: Path) -> Path:
     return write_tiny_classifier(tmp_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_mlflow_telemetry() -> Iterator[None]:
+    """MLflow reports usage to its makers unless told not to; the CLI and server tell it, and so do the tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+        yield

@@ -30,14 +30,6 @@ FP32, INT8 = REPO / "models/efficientnet-lite0.onnx", REPO / "models/efficientne
 READY = f"/api/2.0/mlflow/registered-models/alias?name={NAME}&alias=challenger"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_mlflow_telemetry() -> Iterator[None]:
-    """MLflow reports usage to its makers unless told not to; the CLI and server tell it, so do these tests."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
-        yield
-
-
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mlflow-data")

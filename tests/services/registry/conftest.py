@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,14 +36,6 @@ MODEL_NAME = "tiny"
 class TinyModels:
     rgb: Path  # variant "rgb": the right channel order
     bgr: Path  # variant "bgr": channels swapped, so it disagrees on red and blue
-
-
-@pytest.fixture(scope="session", autouse=True)
-def no_mlflow_telemetry() -> Iterator[None]:
-    """MLflow reports usage to its makers unless told not to; the CLI tells it, and so do these tests."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
-        yield
 
 
 @pytest.fixture(scope="session")

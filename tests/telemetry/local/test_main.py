@@ -44,17 +44,24 @@ def test_a_taken_port_skips_the_tool_with_the_reason() -> None:
 
 
 @pytest.mark.timeout(30)
-def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path) -> None:
-    """With an empty PATH neither tool is found: the process must stay up (honcho would stop the lab)."""
+@pytest.mark.parametrize(
+    ("tool", "explanation"),
+    [
+        ("grafana", "grafana skipped: neither `grafana` nor `grafana-server` on PATH"),
+        ("pushgateway", "pushgateway skipped: no `prometheus-pushgateway` on PATH"),
+    ],
+)
+def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path, tool: str, explanation: str) -> None:
+    """With an empty PATH no tool is found: the process must stay up (honcho would stop the lab)."""
     environment = {**os.environ, "PATH": str(tmp_path), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "telemetry.local", "grafana"]
+    command = [sys.executable, "-m", "telemetry.local", tool]
     with subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True) as process:
         first_line = process.stdout.readline()
         time.sleep(STILL_WAITING_S)
         still_running = process.poll() is None
         process.send_signal(signal.SIGTERM)
         code = process.wait(10)
-    assert first_line.startswith("grafana skipped: neither `grafana` nor `grafana-server` on PATH")
+    assert first_line.startswith(explanation)
     assert still_running
     assert code == 0
 
