@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Callable
 
 import numpy as np
 
-from services.inference.scheduler import Scheduler
+from services.inference.scheduler import Reservation, Scheduler
 
 Infer = Callable[[np.ndarray], np.ndarray]
-Pending = tuple[np.ndarray, asyncio.Future[tuple[np.ndarray, float, int]]]
+Pending = tuple[np.ndarray, asyncio.Future[tuple[np.ndarray, float, int]], Reservation | None]
 
 
 class MicroBatcher:
@@ -33,9 +34,10 @@ class MicroBatcher:
     async def infer(self, tensor: np.ndarray) -> tuple[np.ndarray, float, int]:
         """One image's logits, the seconds its batch waited for a worker, and the batch size."""
         if self._collector is None:
-            self._collector = asyncio.create_task(self._collect())
+            # A context of its own: the collector serves every request, not the first one's admission.
+            self._collector = asyncio.create_task(self._collect(), context=contextvars.Context())
         future: asyncio.Future[tuple[np.ndarray, float, int]] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((tensor, future))
+        self._queue.put_nowait((tensor, future, Scheduler.current()))
         return await future
 
     async def _collect(self) -> None:
@@ -53,14 +55,18 @@ class MicroBatcher:
             task.add_done_callback(self._batches.discard)
 
     async def _run(self, batch: list[Pending]) -> None:
+        batch = [pending for pending in batch if not pending[1].done()]  # drop requests cancelled meanwhile
+        if not batch:
+            return
+        holding = [reservation for _, _, reservation in batch if reservation is not None]
         try:
-            logits, waited = await self._scheduler.run(self._infer, np.stack([t for t, _ in batch]))
+            logits, waited = await self._scheduler.run(self._infer, np.stack([t for t, _, _ in batch]), holding=holding)
         except Exception as exc:
-            for _, future in batch:
+            for _, future, _ in batch:
                 if not future.done():
                     future.set_exception(exc)
             return
-        for row, (_, future) in zip(logits, batch, strict=True):
+        for row, (_, future, _) in zip(logits, batch, strict=True):
             if not future.done():
                 future.set_result((row, waited, len(batch)))
 

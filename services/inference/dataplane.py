@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -27,6 +27,8 @@ from services.inference.scheduler import Scheduler
 
 if TYPE_CHECKING:
     from services.inference.shadow import Shadow
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ class DataPlane:
         """Logits for encoded images, decoded and preprocessed as the model's spec says."""
         self._check_batch_size(len(items))
         with self.using(model, len(items)):
-            prepared = await asyncio.gather(*(self.scheduler.run(model.prepare, data) for data in items))
+            prepared = await _all_or_none(self.scheduler.run(model.prepare, data) for data in items)
             started = time.perf_counter()
             logits, waited = await self.scheduler.run(model.infer, np.stack([p.tensor for p, _ in prepared]))
         timings = {"queue": waited, "inference": time.perf_counter() - started - waited}
@@ -193,6 +195,19 @@ class DataPlane:
             await self.shadow.close()
         for batcher in self._batchers.values():
             await batcher.close()
+
+
+async def _all_or_none(jobs: Iterable[Awaitable[T]]) -> list[T]:
+    """Every result, or the first failure with the other jobs cancelled (those already on a worker
+    run to their end, and keep their slots until then: see `Scheduler.run`)."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def _classify_sync(model: OnnxClassifier, data: bytes, top_k: int) -> tuple[PreparedImage, list[ClassScore], float]:

@@ -3,11 +3,16 @@
 The event loop never runs model code. Requests reserve slots (`admit`) for as long as they
 run; when `workers + queue_size` slots are taken, the next request fails at once with
 `Overloaded` (a 503 with Retry-After), so latency stays bounded under overload.
+
+A reservation outlives its request when it must: a job already on a worker cannot be stopped, so
+the slots stay taken until every job the request started has finished or was cancelled before
+starting. A request that fails early or whose client went away never frees capacity still in use.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +23,31 @@ from typing import TypeVar
 from services.inference.errors import Overloaded
 
 T = TypeVar("T")
+
+
+class Reservation:
+    """Slots taken by one admission: freed once its block has ended and every job it started has ended."""
+
+    def __init__(self, scheduler: Scheduler, images: int) -> None:
+        self._scheduler = scheduler
+        self.images = images
+        self._holders = 1  # the admission's block itself
+
+    def hold(self) -> None:
+        with self._scheduler._lock:
+            if self._holders == 0:
+                raise RuntimeError("a released reservation cannot be held again")
+            self._holders += 1
+
+    def release(self) -> None:
+        with self._scheduler._lock:
+            self._holders -= 1
+            if self._holders == 0:
+                self._scheduler._admitted -= self.images
+
+
+# The reservation of the admission block the current task runs in: jobs it submits hold it.
+_current: contextvars.ContextVar[Reservation | None] = contextvars.ContextVar("reservation", default=None)
 
 
 class Scheduler:
@@ -42,8 +72,8 @@ class Scheduler:
         return max(0, self._admitted - self._running)
 
     @contextmanager
-    def admit(self, images: int = 1, *, spare: int = 0) -> Iterator[None]:
-        """Reserve `images` slots for the duration of the block, or raise `Overloaded` at once.
+    def admit(self, images: int = 1, *, spare: int = 0) -> Iterator[Reservation]:
+        """Reserve `images` slots for the block and the jobs it runs, or raise `Overloaded` at once.
 
         `spare` slots must stay free after this admission: optional work (the shadow) takes only
         what clients leave, and its refusals are not counted as the clients' rejections.
@@ -57,17 +87,43 @@ class Scheduler:
                     self.retry_after_s,
                 )
             self._admitted += images
+        reservation = Reservation(self, images)
+        token = _current.set(reservation)
         try:
-            yield
+            yield reservation
         finally:
-            with self._lock:
-                self._admitted -= images
+            _current.reset(token)
+            reservation.release()
 
-    async def run(self, fn: Callable[..., T], *args: object) -> tuple[T, float]:
-        """Run `fn(*args)` on a worker thread; answer its result and the seconds it waited to start."""
-        submitted = time.perf_counter()
-        future = self._pool.submit(self._timed, fn, args, submitted)
+    def has_room(self) -> bool:
+        """Whether one more image would be admitted now: a cheap look, without reserving."""
+        return self._admitted < self.capacity
+
+    async def run(
+        self, fn: Callable[..., T], *args: object, holding: list[Reservation] | None = None
+    ) -> tuple[T, float]:
+        """Run `fn(*args)` on a worker thread; answer its result and the seconds it waited to start.
+
+        The job holds `holding` (by default the reservation of the admission it runs in) until it
+        ends, even when the caller stops waiting for it.
+        """
+        if holding is None:
+            current = _current.get()
+            holding = [] if current is None else [current]
+        for reservation in holding:
+            reservation.hold()
+        try:
+            future = self._pool.submit(self._timed, fn, args, time.perf_counter())
+        except BaseException:
+            _release(holding)
+            raise
+        future.add_done_callback(lambda _: _release(holding))
         return await asyncio.wrap_future(future)
+
+    @staticmethod
+    def current() -> Reservation | None:
+        """The reservation of the admission block the caller runs in, if any."""
+        return _current.get()
 
     def _timed(self, fn: Callable[..., T], args: tuple[object, ...], submitted: float) -> tuple[T, float]:
         waited = time.perf_counter() - submitted
@@ -82,3 +138,8 @@ class Scheduler:
     def shutdown(self) -> None:
         """Finish the jobs already submitted, then stop the threads."""
         self._pool.shutdown(wait=True)
+
+
+def _release(reservations: list[Reservation]) -> None:
+    for reservation in reservations:
+        reservation.release()

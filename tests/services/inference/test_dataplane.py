@@ -135,6 +135,7 @@ class TestTensors:
     def test_infer_images_with_a_bad_image(self, dataplane: DataPlane, tiny_model: OnnxClassifier):
         with pytest.raises(InvalidImage):
             asyncio.run(dataplane.infer_images(tiny_model, [png(RED), b""]))
+        dataplane.scheduler.shutdown()  # the red image may still run: its slot is free once it ends
         assert dataplane.scheduler.admitted == 0
 
 
@@ -172,4 +173,63 @@ class TestMicroBatching:
             scores = sorted((p.index, p.score) for p in result.predictions)
             np.testing.assert_allclose([s for _, s in scores], probabilities(colour), rtol=1e-5, atol=1e-6)
             assert set(result.timings) == STAGES
+        assert dataplane.scheduler.admitted == 0
+
+
+class TestCapacityIsHeldUntilTheWorkStops:
+    """Slots admitted for a request stay taken while any job it started still runs on a worker."""
+
+    SLOW = b"slow image"
+
+    @pytest.fixture
+    def release(self, tiny_model: OnnxClassifier) -> Iterator[tuple[threading.Event, threading.Event]]:
+        started, release = threading.Event(), threading.Event()
+        real_prepare = tiny_model.prepare
+
+        def prepare(data: bytes):
+            if data == self.SLOW:
+                started.set()
+                release.wait(30)
+                data = png(RED)
+            elif data == b"junk":
+                started.wait(30)  # fails only once the slow image runs
+            return real_prepare(data)
+
+        tiny_model.prepare = prepare
+        yield started, release
+        release.set()
+
+    def test_a_failed_image_does_not_free_the_slots_of_its_running_batch(self, make_dataplane, tiny_model, release):
+        _, released = release
+        dataplane = make_dataplane(workers=2, queue_size=1)
+
+        async def main() -> None:
+            with pytest.raises(InvalidImage):
+                await dataplane.infer_images(tiny_model, [self.SLOW, b"junk", png(BLUE)])
+            assert dataplane.scheduler.admitted == 3  # the slow image still runs
+            with pytest.raises(Overloaded):
+                await dataplane.classify(png(RED), top_k=1)
+            released.set()
+
+        asyncio.run(main())
+        dataplane.scheduler.shutdown()  # waits for the jobs still running
+        assert dataplane.scheduler.admitted == 0
+
+    def test_a_cancelled_request_holds_its_slot_until_its_job_ends(self, make_dataplane, tiny_model, release):
+        started, released = release
+        dataplane = make_dataplane(workers=1, queue_size=0)
+
+        async def main() -> None:
+            request = asyncio.ensure_future(dataplane.classify(self.SLOW, top_k=1))
+            await asyncio.to_thread(started.wait, 30)
+            request.cancel()  # the client went away; its job cannot be stopped on the worker
+            with pytest.raises(asyncio.CancelledError):
+                await request
+            assert dataplane.scheduler.admitted == 1
+            with pytest.raises(Overloaded):
+                await dataplane.classify(png(RED), top_k=1)
+            released.set()
+
+        asyncio.run(main())
+        dataplane.scheduler.shutdown()
         assert dataplane.scheduler.admitted == 0
