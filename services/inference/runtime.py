@@ -143,7 +143,12 @@ class OnnxClassifier:
             raise BadInput(f"Expected a tensor of shape [N, {', '.join(map(str, expected))}], got {list(batch.shape)}.")
         if batch.dtype != np.float32:
             raise BadInput(f"Expected FP32 data, got {batch.dtype}.")
-        return self._session.run([self.spec.output_name], {self.spec.input_name: batch})[0]
+        if not np.isfinite(batch).all():
+            raise BadInput("The input holds values that are not finite numbers (NaN or infinity).")
+        logits = self._session.run([self.spec.output_name], {self.spec.input_name: batch})[0]
+        if not np.isfinite(logits).all():
+            raise BadInput("The model's outputs for this input are not finite numbers: its values are out of range.")
+        return logits
 
     def prepare(self, data: bytes) -> PreparedImage:
         """Decode and preprocess one encoded image."""

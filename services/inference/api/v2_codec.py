@@ -21,6 +21,9 @@ import numpy as np
 from services.inference.errors import BadInput
 
 HEADER_LENGTH = "Inference-Header-Content-Length"
+# Deepest nesting of lists and objects taken where the protocol allows nesting (BYTES data, `id`):
+# far beyond any real tensor, and far from Python's recursion limit.
+MAX_DEPTH = 32
 DTYPES = {"FP32": np.float32, "FP64": np.float64, "INT64": np.int64, "INT32": np.int32, "UINT8": np.uint8}
 
 
@@ -42,7 +45,8 @@ class RequestedOutput:
 
 @dataclass
 class InferRequest:
-    id: str | None
+    id: Any
+    """As the client sent it (a JSON value), to be echoed; None when absent."""
     inputs: list[Tensor]
     outputs: list[RequestedOutput]
     binary_outputs: bool = False
@@ -50,10 +54,7 @@ class InferRequest:
 
 def decode_request(body: bytes, header_length: str | None) -> InferRequest:
     header, binary = _split(body, header_length)
-    try:
-        document = json.loads(header)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput(f"The request is not valid JSON: {exc}.") from None
+    document = _parse_json(header)
     if not isinstance(document, dict) or not isinstance(document.get("inputs"), list) or not document["inputs"]:
         raise BadInput("The request must be a JSON object with a non-empty 'inputs' list.")
     inputs, offset = [], 0
@@ -63,13 +64,47 @@ def decode_request(body: bytes, header_length: str | None) -> InferRequest:
     if offset != len(binary):
         raise BadInput(f"The body has {len(binary) - offset} bytes beyond the declared binary tensors.")
     parameters = _object(document.get("parameters", {}), "parameters")
-    binary_outputs = bool(parameters.get("binary_data_output", False))
+    binary_outputs = _flag(parameters, "binary_data_output", False)
     return InferRequest(
-        id=None if document.get("id") is None else str(document["id"]),
+        id=_check_depth(document.get("id"), "id"),
         inputs=inputs,
         outputs=[_decode_output(raw, binary_outputs) for raw in document.get("outputs") or []],
         binary_outputs=binary_outputs,
     )
+
+
+def _parse_json(header: bytes) -> Any:
+    """JSON as RFC 8259 defines it: no NaN or Infinity, and refused when nested too deeply to parse."""
+    try:
+        return json.loads(header, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise BadInput("The request's JSON is nested too deeply.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"The request is not valid JSON: {exc}.") from None
+
+
+def _refuse_constant(name: str) -> float:
+    raise BadInput(f"The request's JSON holds {name}, which JSON does not allow: send finite numbers.")
+
+
+def _check_depth(value: Any, what: str) -> Any:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list) and depth > MAX_DEPTH:
+            raise BadInput(f"'{what}' is nested too deeply (more than {MAX_DEPTH} levels).")
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return value
+
+
+def _flag(parameters: dict[str, Any], key: str, default: bool) -> bool:
+    value = parameters.get(key, default)
+    if not isinstance(value, bool):
+        raise BadInput(f"'{key}' must be true or false, not {json.dumps(value)[:40]}.")
+    return value
 
 
 def _split(body: bytes, header_length: str | None) -> tuple[bytes, bytes]:
@@ -137,7 +172,7 @@ def _from_binary(name: str, datatype: str, shape: list[int], chunk: bytes) -> np
 def _from_json(name: str, datatype: str, shape: list[int], data: Any) -> np.ndarray | list[bytes]:
     if datatype == "BYTES":
         items = data if isinstance(data, list) else [data]
-        return _check_count(name, shape, [_base64(name, item) for item in _flatten(items)])
+        return _check_count(name, shape, [_base64(name, item) for item in _flatten(_check_depth(items, name))])
     try:
         array = np.asarray(data, dtype=_dtype(name, datatype))
     except (ValueError, TypeError):
@@ -190,7 +225,7 @@ def _decode_output(raw: Any, binary_default: bool = False) -> RequestedOutput:
     count = parameters.get("classification", parameters.get("class_count", 0))
     if not isinstance(raw.get("name"), str) or not isinstance(count, int) or count < 0:
         raise BadInput("Each requested output needs a string 'name'; 'classification' must be a count.")
-    return RequestedOutput(raw["name"], bool(parameters.get("binary_data", binary_default)), count)
+    return RequestedOutput(raw["name"], _flag(parameters, "binary_data", binary_default), count)
 
 
 def encode_response(document: dict[str, Any], outputs: list[tuple[Tensor, bool]]) -> tuple[bytes, int | None]:
@@ -206,7 +241,8 @@ def encode_response(document: dict[str, Any], outputs: list[tuple[Tensor, bool]]
         else:
             entry["data"] = _to_json(tensor)
         encoded.append(entry)
-    header = json.dumps({**document, "outputs": encoded}, separators=(",", ":")).encode()
+    # allow_nan=False: a non-finite number would make the body invalid JSON (the runtime refuses them).
+    header = json.dumps({**document, "outputs": encoded}, separators=(",", ":"), allow_nan=False).encode()
     if not chunks:
         return header, None
     return header + b"".join(chunks), len(header)

@@ -68,6 +68,35 @@ def binary_header_only(document: dict) -> dict:
     return with_header_length(header, str(len(header)))
 
 
+def json_text(text: str) -> dict:
+    return {"content": text.encode(), "headers": {"Content-Type": "application/json"}}
+
+
+def fp32_text(values: str) -> dict:
+    """An FP32 [1, 3, 16, 16] request whose first value is written as `values` in the JSON text."""
+    data = ", ".join([values] + ["0.5"] * (3 * 16 * 16 - 1))
+    return json_text(
+        f'{{"inputs": [{{"name": "input", "datatype": "FP32", "shape": [1, 3, 16, 16], "data": [{data}]}}]}}'
+    )
+
+
+def fp32_binary(values: np.ndarray) -> dict:
+    header = json.dumps(
+        {
+            "inputs": [
+                {"name": "input", "datatype": "FP32", "shape": [1, 3, 16, 16], "parameters": {"binary_data_size": 3072}}
+            ]
+        }
+    ).encode()
+    return with_header_length(header + values.astype("<f4").tobytes(), str(len(header)))
+
+
+def nested(depth: int, inner: str) -> str:
+    return "[" * depth + inner + "]" * depth
+
+
+WITH_NAN = np.full((1, 3, 16, 16), 0.5, np.float32)
+WITH_NAN[0, 1, 2, 3] = np.nan
 PREDICT, BATCH, INFER = "/v1/predict", "/v1/predict/batch", "/v2/models/tiny/infer"
 BAD = {
     # v1: images
@@ -97,6 +126,30 @@ BAD = {
         "JSON",
     ),
     "json not an object": (INFER, {"json": ["input"]}, 400, "JSON object"),
+    "json nested 30,000 deep": (INFER, json_text(f'{{"inputs": {nested(30_000, "")}}}'), 400, "nested"),
+    "bytes data nested 990 deep": (
+        INFER,
+        json_text(
+            '{"inputs": [{"name": "images", "datatype": "BYTES", "shape": [1], "data": '
+            + nested(990, '"' + base64.b64encode(GOOD_PNG).decode() + '"')
+            + "}]}"
+        ),
+        400,
+        "nested",
+    ),
+    "id nested 900 deep": (
+        INFER,
+        json_text(
+            '{"id": ' + nested(900, "1") + ', "inputs": ' + json.dumps(tensor([1, 3, 16, 16])["json"]["inputs"]) + "}"
+        ),
+        400,
+        "nested",
+    ),
+    "NaN in json": (INFER, fp32_text("NaN"), 400, "NaN"),
+    "Infinity in json": (INFER, fp32_text("-Infinity"), 400, "Infinity"),
+    "a number too large for FP32": (INFER, fp32_text("1e400"), 400, "finite"),
+    "NaN in a binary tensor": (INFER, fp32_binary(WITH_NAN), 400, "finite"),
+    "values whose logits overflow": (INFER, fp32_binary(np.full((1, 3, 16, 16), 3e38)), 400, "finite"),
     "header length beyond body": (INFER, with_header_length(b'{"inputs": []}', "4096"), 400, HEADER),
     "header length not a number": (INFER, with_header_length(b'{"inputs": []}', "lots"), 400, HEADER),
     "binary size beyond body": (

@@ -143,6 +143,11 @@ class TestJsonTensors:
         output = only_output(client.post("/v2/models/tiny/versions/1/infer", json=request))
         np.testing.assert_allclose(output["data"], tiny_logits(batch)[0], rtol=1e-5, atol=1e-6)
 
+    @pytest.mark.parametrize("given", [{"trace": "abc", "try": 2}, 7, ["a", 1]])
+    def test_an_id_is_echoed_as_given(self, client: TestClient, given: object):
+        response = client.post(INFER, json={"id": given, "inputs": [fp32_input(random_batch(1))]})
+        assert response.json()["id"] == given
+
     def test_without_an_id_the_response_has_none(self, client: TestClient):
         assert "id" not in client.post(INFER, json={"inputs": [fp32_input(random_batch(1))]}).json()
 

@@ -30,7 +30,7 @@ class TestJsonRequests:
     def test_fp32_tensor(self):
         request = decode_request(json_body({"id": 42, "inputs": [fp32([2, 3], data=[1, 2, 3, 4, 5, 6])]}), None)
         (tensor,) = request.inputs
-        assert request.id == "42"
+        assert request.id == 42  # echoed as given, not turned into a string
         assert (tensor.name, tensor.datatype, tensor.shape) == ("x", "FP32", [2, 3])
         assert tensor.data.dtype == np.float32
         np.testing.assert_array_equal(tensor.data, [[1, 2, 3], [4, 5, 6]])
@@ -157,6 +157,18 @@ BAD_REQUESTS = {
         "count",
     ),
     "header length not a number": (json_body({"inputs": []}), "ten", "must be an integer"),
+    "binary_data as a string": (
+        json_body(
+            {"inputs": [fp32([1], data=[1])], "outputs": [{"name": "y", "parameters": {"binary_data": "false"}}]}
+        ),
+        None,
+        "'binary_data' must be true or false",
+    ),
+    "binary_data_output as a number": (
+        json_body({"inputs": [fp32([1], data=[1])], "parameters": {"binary_data_output": 1}}),
+        None,
+        "'binary_data_output' must be true or false",
+    ),
     "header length beyond the body": (json_body({"inputs": []}), "1000", "but the body has"),
     "negative header length": (json_body({"inputs": []}), "-1", "but the body has"),
     "binary size beyond the body": (
@@ -231,6 +243,10 @@ class TestResponses:
         header = json.loads(content[:header_length])
         assert header["outputs"][0]["data"] == [1.0]
         assert np.frombuffer(content[header_length:], "<f4").tolist() == [2.0]
+
+    def test_non_finite_numbers_are_never_written(self):
+        with pytest.raises(ValueError):
+            encode_response({}, [(Tensor("y", "FP32", [1], np.float32([np.nan])), False)])
 
     def test_bytes_in_json_are_strings(self):
         content, _ = encode_response({}, [(Tensor("top", "BYTES", [1], [b"0.9:1:dog"]), False)])
