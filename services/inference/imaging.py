@@ -13,7 +13,10 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from services.inference.errors import ImageTooLarge, InvalidImage
 
-ACCEPTED = "JPEG, PNG, WebP, GIF, BMP or TIFF"
+# The formats the service decodes, stated once: Pillow reads many more (ICO, PCX, SGI, EPS through
+# Ghostscript...), each more parser code exposed to hostile bytes for no client's benefit.
+FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "BMP": "BMP", "TIFF": "TIFF"}
+ACCEPTED = ", ".join(list(FORMATS.values())[:-1]) + " or " + list(FORMATS.values())[-1]
 _WHITE = (255, 255, 255)
 
 
@@ -24,7 +27,7 @@ def open_image(data: bytes, max_pixels: int) -> ImageFile.ImageFile:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(BytesIO(data))
+            image = Image.open(BytesIO(data), formats=list(FORMATS))
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge(f"The image is too large to decode: {exc}") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
@@ -43,7 +46,7 @@ def decode(data: bytes, max_pixels: int, min_side: int) -> tuple[Image.Image, tu
     """
     image = open_image(data, max_pixels)
     original_size = image.size
-    if image.format == "JPEG":
+    if image.format in ("JPEG", "MPO"):  # MPO: a camera's JPEG with extra frames; the first is a JPEG
         image.draft("RGB", (min_side, min_side))
     try:
         with warnings.catch_warnings():

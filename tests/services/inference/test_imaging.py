@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import struct
 import zlib
@@ -223,3 +224,32 @@ class TestBrokenFiles:
         with pytest.raises(InvalidImage) as caught:
             decode(b"GIF89a", LIMIT, 1)
         assert caught.value.status_code == 400
+
+
+class TestFormats:
+    """Only the formats the service states (imaging.FORMATS) are decoded; Pillow knows many more."""
+
+    @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"])
+    def test_the_stated_formats_are_decoded(self, fmt: str):
+        decoded, size = decode(encode(solid((200, 30, 30), (40, 30)), fmt), LIMIT, 1)
+        assert size == (40, 30) and decoded.mode == "RGB"
+
+    @pytest.mark.parametrize("fmt", ["ICO", "PCX", "SGI", "TGA", "PPM", "DDS"])
+    def test_other_formats_pillow_reads_are_refused(self, fmt: str):
+        data = encode(solid((200, 30, 30), (32, 32)), fmt)
+        assert Image.open(io.BytesIO(data)).format == fmt  # Pillow itself would decode it
+        with pytest.raises(InvalidImage, match="JPEG, PNG, WebP"):
+            decode(data, LIMIT, 1)
+
+    def test_postscript_is_never_handed_to_ghostscript(self):
+        eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n%%EndComments\nshowpage\n%%EOF\n"
+        assert Image.open(io.BytesIO(eps)).format == "EPS"
+        with pytest.raises(InvalidImage, match="not an image that can be decoded"):
+            open_image(eps, LIMIT)
+
+    def test_a_camera_mpo_is_a_jpeg(self):
+        frame = solid((200, 30, 30), (400, 300))
+        buffer = io.BytesIO()
+        frame.save(buffer, "MPO", save_all=True, append_images=[frame])
+        decoded, size = decode(buffer.getvalue(), LIMIT, 100)
+        assert size == (400, 300) and decoded.width < 400  # decoded at reduced size, as JPEGs are
