@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from tests.manifests.build import LOADER, REPO, WORKLOAD_KINDS
+from tests.manifests.build import LOADER, REPO
+from tests.tiltfile.entities import is_workload
 from tests.tiltfile.stub import Tilt, evaluate
 
 # Each way the lab is brought up: tilt_config.json / flags -> what Tilt parses.
@@ -57,7 +58,8 @@ def applied(tilt: Tilt) -> list[dict[str, Any]]:
 
 
 def workloads(tilt: Tilt) -> list[dict[str, Any]]:
-    return [o for o in applied(tilt) if o["kind"] in WORKLOAD_KINDS]
+    """What Tilt makes a resource of: an object with a container image, or a Job or CronJob."""
+    return [o for o in applied(tilt) if is_workload(o)]
 
 
 def deployment(tilt: Tilt, name: str) -> dict[str, Any]:

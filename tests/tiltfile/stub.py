@@ -4,12 +4,14 @@ Tilt runs Tiltfiles with starlark-go, so the dialect here keeps to what both sha
 annotations: Tilt would refuse them). Each builtin has Tilt's own signature (tilt-dev/tilt,
 internal/tiltfile/api), so a misspelled argument fails here as it would there. Paths are read from the
 repository root, `kustomize` really runs `kubectl kustomize`, and `load('ext://uibutton', ...)` offers
-exactly what that extension exports.
+exactly what that extension exports. Tilt's own value types and the checks its builtins make are in
+values.py; once the Tiltfile has run, assembly.py makes the resources as Tilt does, or refuses.
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +19,11 @@ import starlark as sl
 import yaml
 
 from tests.manifests.build import DUMPER, LOADER, REPO, kustomize
+from tests.tiltfile import values
+from tests.tiltfile.assembly import Assembly, TiltfileError, assemble
+from tests.tiltfile.entities import images
+from tests.tiltfile.values import TRIGGER_MODE_AUTO, TRIGGER_MODE_MANUAL, tagged
 
-TRIGGER_MODE_AUTO, TRIGGER_MODE_MANUAL = "TRIGGER_MODE_AUTO", "TRIGGER_MODE_MANUAL"
 # `config` is a module in Tilt; a struct of the recorded functions plays it here.
 PRELUDE = """
 config = struct(
@@ -45,6 +50,7 @@ class Tilt:
     calls: list[Call] = field(default_factory=list)
     defined: dict[str, type] = field(default_factory=dict)
     read: list[str] = field(default_factory=list)
+    assembly: Assembly | None = None
 
     def of(self, function: str) -> list[dict[str, Any]]:
         return [call.arguments for call in self.calls if call.function == function]
@@ -123,16 +129,25 @@ class Tilt:
                      live_update=None, match_in_env_vars=False, ignore=None, only=None, entrypoint=None, target="",
                      ssh="", network="", secret="", extra_tag="", container_args=None, cache_from=None, pull=False,
                      platform="", extra_hosts=None):  # fmt: skip
+        only, live_update = values.only(only), values.live_update(live_update)
+        for step in live_update:  # validateLiveUpdate: Tilt watches the context, so a sync outside it never fires
+            if step["step"] == "sync" and not inside(step["local_path"], context):
+                raise ValueError(f"sync step source {step['local_path']!r} is not a child of any watched filepaths")
         self._record("docker_build", locals())
 
     def sync(self, local_path, remote_path):
-        return {"step": "sync", "local_path": local_path, "remote_path": remote_path}
+        return tagged("live_update_step", step="sync", local_path=local_path, remote_path=remote_path)
 
     def run(self, cmd, trigger=None, echo_off=False):
-        return {"step": "run", "cmd": cmd, "trigger": [trigger] if isinstance(trigger, str) else trigger or []}
+        triggers = values.as_list(trigger)
+        assert all(isinstance(t, str) for t in triggers), f"run {cmd!r}: triggers may only contain strings"
+        return tagged("live_update_step", step="run", cmd=cmd, trigger=triggers)
 
     def restart_container(self):
-        return {"step": "restart_container"}
+        return tagged("live_update_step", step="restart_container")
+
+    def fall_back_on(self, files):
+        return tagged("live_update_step", step="fall_back_on", files=values.as_list(files))
 
     def k8s_yaml(self, yaml, allow_duplicates=False):
         self._record("k8s_yaml", locals())
@@ -140,25 +155,38 @@ class Tilt:
     def k8s_resource(self, workload="", new_name="", port_forwards=None, extra_pod_selectors=None,
                      trigger_mode=TRIGGER_MODE_AUTO, resource_deps=None, objects=None, auto_init=True,
                      pod_readiness="", links=None, labels=None, discovery_strategy=""):  # fmt: skip
+        assert workload or new_name, "Resource name missing: give an existing resource or a new_name"
+        assert workload or objects, "k8s_resource doesn't specify a workload or any objects"
+        port_forwards, links = values.port_forwards(port_forwards), values.links(links)
+        trigger_mode, labels = values.trigger_mode(trigger_mode), values.labels(labels)
         self._record("k8s_resource", locals())
 
-    def port_forward(self, local_port, container_port=None, name=None, link_path=None, host=None):
-        return {"local_port": local_port, "container_port": container_port, "name": name, "link_path": link_path}
+    def port_forward(self, local_port, container_port=0, name="", link_path="", host=""):
+        values.port(local_port), values.port(container_port)
+        return tagged("port_forward", local_port=local_port, container_port=container_port, name=name,
+                      link_path=link_path)  # fmt: skip
 
-    def link(self, url, name=None):
-        return {"url": url, "name": name}
+    def link(self, url, name=""):
+        assert url, "link: url empty"
+        return tagged("link", url=url, name=name)
 
     # ---- local processes ----
     def local_resource(self, name, cmd="", deps=None, trigger_mode=TRIGGER_MODE_AUTO, resource_deps=None, ignore=None,
                        auto_init=True, serve_cmd="", cmd_bat="", serve_cmd_bat="", allow_parallel=False, links=None,
                        labels=None, env=None, serve_env=None, readiness_probe=None, dir="", serve_dir=""):  # fmt: skip
-        assert cmd or serve_cmd, f"local_resource {name}: neither cmd nor serve_cmd"
+        assert cmd or serve_cmd, "local_resource must have a cmd and/or a serve_cmd, but both were empty"
+        assert not dir or cmd, "local_resource: 'dir' specified but 'cmd' is empty"
+        assert not serve_dir or serve_cmd, "local_resource: 'serve_dir' specified but 'serve_cmd' is empty"
+        assert name not in {r["name"] for r in self.of("local_resource")}, (
+            f"local_resource named {name!r} already exists"
+        )
+        trigger_mode, links, labels = values.trigger_mode(trigger_mode), values.links(links), values.labels(labels)
         self._record("local_resource", locals())
 
     def probe(self, initial_delay_secs=0, timeout_secs=1, period_secs=10, success_threshold=1, failure_threshold=3,
               exec=None, http_get=None, tcp_socket=None):  # fmt: skip
         assert [exec, http_get, tcp_socket].count(None) == 2, "a probe takes exactly one action"
-        return {"period_secs": period_secs, "exec": exec, "http_get": http_get, "tcp_socket": tcp_socket}
+        return tagged("probe", period_secs=period_secs, exec=exec, http_get=http_get, tcp_socket=tcp_socket)
 
     def http_get_action(self, port, host="localhost", scheme="http", path=""):
         return {"port": port, "host": host, "scheme": scheme, "path": path}
@@ -186,9 +214,24 @@ class Tilt:
 
     def builtins(self) -> dict[str, Any]:
         names = [name for name in dir(self) if not name.startswith("_") and callable(getattr(self, name))]
-        skip = {"of", "builtins", "load", "cmd_button", "text_input", "bool_input"}
+        skip = {"of", "builtins", "load", "cmd_button", "text_input", "bool_input", "assemble"}
         functions = {name: getattr(self, name) for name in names if name not in skip}
         return {("_" + name if name.startswith("config_") else name): fn for name, fn in functions.items()}
+
+    def assemble(self) -> None:
+        """After the Tiltfile: Tilt's resources, or the error it stops with."""
+        applied = [o for call in self.of("k8s_yaml") for o in yaml.load_all(call["yaml"], Loader=LOADER) if o]
+        deployed = {image.rsplit(":", 1)[0] for o in applied for image in images(o)}
+        for build in self.of("docker_build"):
+            if build["ref"] in deployed and any(s["step"] == "restart_container" for s in build["live_update"]):
+                raise TiltfileError(f"{build['ref']}: restart_container() has been deprecated for k8s resources")
+        local_names = {r["name"] for r in self.of("local_resource")}
+        self.assembly = assemble(applied, self.of("k8s_resource"), local_names)
+
+
+def inside(path: str, context: str) -> bool:
+    relative = posixpath.relpath(posixpath.normpath(path), posixpath.normpath(context))
+    return relative == "." or not relative.startswith("..")
 
 
 def dialect() -> sl.Dialect:
@@ -210,4 +253,5 @@ def evaluate(settings: dict[str, Any] | None = None, files: dict[str, str] | Non
     sl.eval(module, sl.parse("prelude", PRELUDE, dialect()), environment)
     tiltfile = sl.parse("Tiltfile", tilt._text("Tiltfile"), dialect())
     sl.eval(module, tiltfile, environment, sl.FileLoader(tilt.load))
+    tilt.assemble()
     return tilt

@@ -8,7 +8,8 @@ import pytest
 
 from tests.docker import dockerfile
 from tests.manifests.build import REPO, containers
-from tests.tiltfile.lab import MODES, applied, deployment, lab_ports, resources, run, workloads
+from tests.tiltfile.entities import is_workload
+from tests.tiltfile.lab import MODES, deployment, lab_ports, resources, run, workloads
 
 CLUSTER_MODES = [mode for mode, settings in MODES.items() if not settings.get("local")]
 pytestmark = pytest.mark.parametrize("mode", CLUSTER_MODES)
@@ -47,24 +48,19 @@ def test_live_update_syncs_the_code_and_reinstalls_only_for_pyproject(mode: str)
         assert build["build_args"] == {"RELOAD": "true"}, "the reloader (watchfiles) is installed with RELOAD"
 
 
-def test_one_resource_per_workload(mode: str) -> None:
-    named = [r["workload"] for r in resources(run(mode)).values() if r["kind"] == "k8s_resource" and r["workload"]]
-    assert sorted(named) == sorted(w["metadata"]["name"] for w in workloads(run(mode)))
-    for name, resource in resources(run(mode)).items():
-        if resource["kind"] == "k8s_resource":
-            assert resource["labels"], f"{name} has no label"
+def test_one_resource_per_workload_each_labelled(mode: str) -> None:
+    assembled = run(mode).assembly.resources
+    for name, resource in assembled.items():
+        assert len([o for o in resource.entities if is_workload(o)]) <= 1, f"{name} holds several workloads"
+        assert any(call["labels"] for call in resource.calls), f"{name} has no label in Tilt's UI"
+    held = sorted(o["metadata"]["name"] for r in assembled.values() for o in r.entities if is_workload(o))
+    assert held == sorted(w["metadata"]["name"] for w in workloads(run(mode)))
 
 
-def test_every_other_object_belongs_to_exactly_one_resource(mode: str) -> None:
-    """Tilt joins Services to workloads; everything else is named in a resource, so nothing is uncategorized."""
-    claimed = [s for r in resources(run(mode)).values() if r["kind"] == "k8s_resource" for s in r["objects"] or []]
-    assert len(claimed) == len(set(claimed))
-    expected = []
-    for o in applied(run(mode)):
-        if o["kind"] not in ("Deployment", "Service"):
-            namespace = [o["metadata"]["namespace"]] if "namespace" in o["metadata"] else []
-            expected.append(":".join([o["metadata"]["name"], o["kind"].lower(), *namespace]))
-    assert sorted(claimed) == sorted(expected)
+def test_nothing_is_left_uncategorized(mode: str) -> None:
+    """Tilt joins Services to the workload they select; every other object is named in some resource."""
+    left = [f"{o['kind']}/{o['metadata']['name']}" for o in run(mode).assembly.unresourced]
+    assert not left, f"in Tilt's 'uncategorized': {left}"
 
 
 def test_port_forwards_and_links_come_from_lab_json(mode: str) -> None:

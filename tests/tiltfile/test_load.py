@@ -31,7 +31,7 @@ def test_the_manual_resource_runs_what_the_button_runs(mode: str) -> None:
     (button,) = [b for b in run(mode).of("cmd_button") if b["resource"] == "locust"]
     manual = resources(run(mode))["load-test"]
     assert button["argv"] == ["sh", "-c", manual["cmd"]]
-    assert manual["auto_init"] is False and manual["trigger_mode"] == "TRIGGER_MODE_MANUAL"
+    assert manual["auto_init"] is False and manual["trigger_mode"] == "manual"
     assert {"service", "locust"} <= set(manual["resource_deps"])
 
 
