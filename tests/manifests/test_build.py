@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import kubernetes_validate
 import pytest
@@ -65,5 +66,7 @@ def test_recommended_labels(build: str) -> None:
 def test_the_lab_images_carry_a_fixed_tag(build: str) -> None:
     for workload in workloads(objects(build)):
         for container in containers(workload):
-            name, _, tag = container["image"].rpartition(":")
-            assert name and tag and tag != "latest", container["image"]
+            reference, _, digest = container["image"].partition("@")
+            name, _, tag = reference.rpartition(":")
+            assert name and tag and tag != "latest" and "/" not in tag, container["image"]
+            assert not digest or re.fullmatch(r"sha256:[0-9a-f]{64}", digest), container["image"]

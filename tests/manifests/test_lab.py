@@ -17,6 +17,7 @@ DEPLOYMENTS = {
     "grafana": "grafana",
     "locust": "locust-master",
     "mlflow": "mlflow",
+    "pushgateway": "pushgateway",
 }
 # Variables holding another component's URL -> that component.
 URL_VARIABLES = {
@@ -26,6 +27,8 @@ URL_VARIABLES = {
     "INFERLAB_GRAFANA_URL": "grafana",
     "INFERLAB_LOCUST_URL": "locust",
     "INFERLAB_MLFLOW_URL": "mlflow",
+    "INFERLAB_REGISTRY_SERVICE_URL": "service",
+    "INFERLAB_REGISTRY_PUSHGATEWAY_URL": "pushgateway",
 }
 
 
@@ -85,3 +88,17 @@ def test_locust_workers_find_their_master() -> None:
     assert master_ports["master"] == 5557  # Locust's default --master-bind-port
     (master,) = containers(find(items, "Deployment", "locust-master"))
     assert {"name": "LOCUST_MODE_MASTER", "value": "true"} in master["env"]
+
+
+def test_the_canary_pushes_to_the_official_pushgateway_pinned_by_tag_and_digest() -> None:
+    """Prometheus's `pushgateway` job (honor_labels) finds these pods by name; the pods' job must not scrape them."""
+    items = objects(BASE)
+    gateway = find(items, "Deployment", "pushgateway")
+    (container,) = containers(gateway)
+    assert container["image"].startswith("prom/pushgateway:v") and "@sha256:" in container["image"]
+    template = pod_template(gateway)
+    assert template["metadata"]["labels"]["app.kubernetes.io/name"] == "pushgateway"
+    assert "prometheus.io/scrape" not in template["metadata"].get("annotations", {})
+    (canary,) = containers(find(items, "CronJob", "inferlab-canary"))
+    env = {variable["name"]: variable["value"] for variable in canary["env"]}
+    assert env["INFERLAB_REGISTRY_PUSHGATEWAY_URL"] == f"http://pushgateway:{LAB['pushgateway']['port']}"
