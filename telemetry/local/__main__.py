@@ -1,12 +1,15 @@
 """`python -m telemetry.local prometheus|grafana|pushgateway`: run one of the lab's observability tools, or wait.
 
-Started by the Procfile (`make up`). When the tool can start, this process becomes it (exec), so
-honcho's signals reach the tool itself; when it cannot, this says why and waits for the stop signal.
+Started by the Procfile (`make up`). The binary on PATH is used when there is one; else the tool's
+official release, fetched and verified once into `.cache/tools/` (`tools.py`). When the tool can
+start, this process becomes it (exec), so honcho's signals reach the tool itself; when it cannot,
+this says why in one line and waits for the stop signal.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import sys
@@ -16,6 +19,8 @@ from telemetry.local.grafana import grafana_launch
 from telemetry.local.launch import Launch, port_taken
 from telemetry.local.prometheus import prometheus_launch
 from telemetry.local.pushgateway import pushgateway_launch
+from telemetry.local.settings import ToolsSettings
+from telemetry.local.tools import ToolFinder
 
 LAUNCHES = {"prometheus": prometheus_launch, "grafana": grafana_launch, "pushgateway": pushgateway_launch}
 
@@ -39,14 +44,18 @@ def checked(launch: Launch) -> Launch:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m telemetry.local", description=__doc__)
     parser.add_argument("tool", choices=sorted(LAUNCHES))
-    return run(LAUNCHES[parser.parse_args(argv).tool]())
+    finder = ToolFinder(ToolsSettings())
+    launch = LAUNCHES[parser.parse_args(argv).tool](which=finder)
+    if launch.skipped and finder.problems:
+        launch = dataclasses.replace(launch, skipped=f"{launch.skipped}; {'; '.join(finder.problems)}")
+    return run(launch)
 
 
 def run(launch: Launch) -> int:
     """Become the tool (exec, so honcho's signals reach it), or say why not and wait."""
     launch = checked(launch)
     if launch.skipped:
-        print(f"{launch.tool} skipped: {launch.skipped}.\nTo run it: {launch.hint}.\nWaiting for the lab to stop.")
+        print(f"{launch.tool} skipped: {launch.skipped}. To run it: {launch.hint}. The rest of the lab runs on.")
         sys.stdout.flush()
         return wait_for_stop()
     for directory in launch.directories:

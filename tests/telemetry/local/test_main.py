@@ -22,7 +22,7 @@ STILL_WAITING_S = 0.5
 
 def test_a_tool_that_can_start_replaces_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     launch = prometheus_launch(which=lambda name: "/opt/bin/prometheus", data=tmp_path)
-    monkeypatch.setitem(local.LAUNCHES, "prometheus", lambda: launch)
+    monkeypatch.setitem(local.LAUNCHES, "prometheus", lambda which: launch)
     monkeypatch.setattr(local, "port_taken", lambda port: False)
     execs = []
     monkeypatch.setattr(os, "execve", lambda path, argv, env: execs.append((path, argv, env)))
@@ -48,12 +48,18 @@ def test_a_taken_port_skips_the_tool_with_the_reason() -> None:
     ("tool", "explanation"),
     [
         ("grafana", "grafana skipped: neither `grafana` nor `grafana-server` on PATH"),
-        ("pushgateway", "pushgateway skipped: no `prometheus-pushgateway` on PATH"),
+        ("pushgateway", "pushgateway skipped: neither `prometheus-pushgateway` nor `pushgateway` on PATH"),
     ],
 )
 def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path, tool: str, explanation: str) -> None:
-    """With an empty PATH no tool is found: the process must stay up (honcho would stop the lab)."""
-    environment = {**os.environ, "PATH": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    """With an empty PATH and fetching off no tool is found: the process must stay up (honcho would stop the lab)."""
+    environment = {
+        **os.environ,
+        "PATH": str(tmp_path),
+        "PYTHONUNBUFFERED": "1",
+        "INFERLAB_TOOLS_FETCH": "false",
+        "INFERLAB_TOOLS_DIR": str(tmp_path / "tools"),
+    }
     command = [sys.executable, "-m", "telemetry.local", tool]
     with subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True) as process:
         first_line = process.stdout.readline()
@@ -62,6 +68,7 @@ def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path, tool: 
         process.send_signal(signal.SIGTERM)
         code = process.wait(10)
     assert first_line.startswith(explanation)
+    assert "fetching" in first_line and "is off (INFERLAB_TOOLS_FETCH=false)" in first_line
     assert still_running
     assert code == 0
 

@@ -24,8 +24,14 @@ def test_the_binary_listens_on_the_lab_port_and_keeps_its_metrics(tmp_path: Path
 
 def test_without_the_binary_it_says_how_to_install_it(tmp_path: Path) -> None:
     launch = pushgateway.pushgateway_launch(which=lambda name: None, data=tmp_path)
-    assert launch.skipped == "no `prometheus-pushgateway` on PATH"
+    assert launch.skipped == "neither `prometheus-pushgateway` nor `pushgateway` on PATH"
     assert "apt-get install prometheus-pushgateway" in launch.hint
+
+
+def test_the_official_release_name_is_found_too(tmp_path: Path) -> None:
+    found = {"pushgateway": "/opt/release/pushgateway"}
+    launch = pushgateway.pushgateway_launch(which=found.get, data=tmp_path)
+    assert launch.command[0] == "/opt/release/pushgateway"
 
 
 def test_a_launch_that_can_start_replaces_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,0 +1,20 @@
+"""Settings of the lab's tool launchers (`python -m telemetry.local`), from `INFERLAB_TOOLS_*` variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from telemetry.local.launch import REPO
+
+
+class ToolsSettings(BaseSettings):
+    """Where the official releases of Prometheus, the Pushgateway and Grafana are kept, and whether to fetch them."""
+
+    model_config = SettingsConfigDict(env_prefix="INFERLAB_TOOLS_", env_ignore_empty=True, extra="ignore")
+
+    dir: Path = Field(REPO / ".cache" / "tools", description="Cache of the fetched release archives, unpacked.")
+    fetch: bool = Field(True, description="Fetch a tool's official release when it is not on PATH (false: never).")
+    timeout_s: float = Field(30.0, gt=0, description="Longest wait for the release host to answer or send data.")
