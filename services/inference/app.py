@@ -42,6 +42,8 @@ def model_builder(settings: ServiceSettings) -> Callable[[ModelFiles, Identity],
             files.path,
             intra_op_threads=settings.intra_op_threads,
             max_image_pixels=settings.max_image_pixels,
+            decode_side_factor=settings.decode_side_factor,
+            request_decode_images=settings.request_decode_images,
             identity=identity,
         )
         model.load()

@@ -116,6 +116,7 @@ class DataPlane:
         self._check_batch_size(len(items))
         model = self.model(name, version)
         with self.using(model, len(items)):
+            await self._check_request_budget(model, items)
             outcomes = await asyncio.gather(
                 *(self._classify(model, data, top_k) for data in items), return_exceptions=True
             )
@@ -142,12 +143,18 @@ class DataPlane:
         """Logits for encoded images, decoded and preprocessed as the model's spec says."""
         self._check_batch_size(len(items))
         with self.using(model, len(items)):
+            await self._check_request_budget(model, items)
             prepared = await _all_or_none(self.scheduler.run(model.prepare, data) for data in items)
             started = time.perf_counter()
             logits, waited = await self.scheduler.run(model.infer, np.stack([p.tensor for p, _ in prepared]))
         timings = {"queue": waited, "inference": time.perf_counter() - started - waited}
         self.observer.scored(model, logits, [p.stats for p, _ in prepared], timings)
         return logits
+
+    async def _check_request_budget(self, model: OnnxClassifier, items: list[bytes]) -> None:
+        """Headers first, in one job: a request whose images would take too long to decode is refused whole."""
+        if len(items) > 1:
+            await self.scheduler.run(model.check_request_budget, items)
 
     def _check_batch_size(self, count: int) -> None:
         if count < 1:

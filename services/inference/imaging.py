@@ -38,21 +38,47 @@ def open_image(data: bytes, max_pixels: int) -> ImageFile.ImageFile:
     return image
 
 
-def decode(data: bytes, max_pixels: int, min_side: int) -> tuple[Image.Image, tuple[int, int]]:
-    """Decode to RGB, and say the original (width, height).
-
-    JPEGs decode at 1/2..1/8 scale in the DCT domain (`draft`) while the short side stays >= min_side:
-    several times faster on camera-sized photos, and the model sees the same pixels after the resize.
+def open_for_decoding(
+    data: bytes, max_pixels: int, min_side: int, max_decoded_pixels: int | None = None
+) -> tuple[ImageFile.ImageFile, tuple[int, int]]:
+    """The header read and the decoding size set: JPEGs decode at 1/2..1/8 scale in the DCT domain
+    (`draft`) while the short side stays >= min_side. Refuses images whose decoding would take
+    more than `max_decoded_pixels`, before any pixel is decoded: other formats decode at full size.
+    Answers the image and its original (width, height).
     """
     image = open_image(data, max_pixels)
     original_size = image.size
     if image.format in ("JPEG", "MPO"):  # MPO: a camera's JPEG with extra frames; the first is a JPEG
         image.draft("RGB", (min_side, min_side))
+    width, height = image.size
+    if max_decoded_pixels is not None and width * height > max_decoded_pixels:
+        raise ImageTooLarge(
+            f"The image decodes to {width}x{height} = {width * height:,} pixels, over this model's budget of "
+            f"{max_decoded_pixels:,} per image; send it smaller."
+        )
+    return image, original_size
+
+
+def decoded_pixels(data: bytes, max_pixels: int, min_side: int) -> int:
+    """How many pixels decoding `data` would take, from its header alone."""
+    width, height = open_for_decoding(data, max_pixels, min_side)[0].size
+    return width * height
+
+
+def decode(
+    data: bytes, max_pixels: int, min_side: int, max_decoded_pixels: int | None = None
+) -> tuple[Image.Image, tuple[int, int]]:
+    """Decode to RGB, and say the original (width, height).
+
+    JPEGs decode at reduced size: several times faster on camera-sized photos, and the model sees
+    the same pixels after the resize.
+    """
+    image, original_size = open_for_decoding(data, max_pixels, min_side, max_decoded_pixels)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image.load()
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # in place: no copy of an upright image
     except Exception:  # Pillow raises many types for corrupt data; all mean the same to the client.
         raise InvalidImage(
             f"The image could not be decoded: the file is truncated or corrupt ({image.format} header)."

@@ -7,6 +7,7 @@ times every stage, `infer()` runs the bare network on a tensor. Safe to call fro
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ import numpy as np
 import onnxruntime as ort
 
 from services.inference import imaging, postprocessing, preprocessing
-from services.inference.errors import BadInput, ModelLoadError, ModelNotReady
+from services.inference.errors import BadInput, ImageTooLarge, InferlabError, ModelLoadError, ModelNotReady
 from services.inference.spec import ModelSpec, build_spec
 
 log = logging.getLogger(__name__)
@@ -66,11 +67,15 @@ class OnnxClassifier:
         *,
         intra_op_threads: int = 1,
         max_image_pixels: int = 50_000_000,
+        decode_side_factor: float = 16.0,
+        request_decode_images: float = 4.0,
         identity: Identity | None = None,
     ):
         self.path = Path(path)
         self.intra_op_threads = intra_op_threads
         self.max_image_pixels = max_image_pixels
+        self.decode_side_factor = decode_side_factor
+        self.request_decode_images = request_decode_images
         self.identity = identity or Identity()
         self.ready = False
         self._session: ort.InferenceSession | None = None
@@ -150,12 +155,40 @@ class OnnxClassifier:
             raise BadInput("The model's outputs for this input are not finite numbers: its values are out of range.")
         return logits
 
+    @property
+    def decode_budget(self) -> int:
+        """Most pixels one image may take to decode: `decode_side_factor` times, per side, what the model uses."""
+        return round((self.decode_side_factor * preprocessing.min_decode_side(self.spec.preprocess)) ** 2)
+
+    @property
+    def request_decode_budget(self) -> int:
+        """Most pixels the images of one request may take to decode, all together."""
+        return round(self.decode_budget * self.request_decode_images)
+
+    def check_request_budget(self, items: list[bytes]) -> None:
+        """Refuse a request whose images would take more than its budget to decode, from their headers alone.
+
+        Unreadable images count for nothing here: each gets its own error when it is prepared.
+        """
+        min_side = preprocessing.min_decode_side(self.spec.preprocess)
+        total = 0
+        for data in items:
+            with contextlib.suppress(InferlabError):
+                total += imaging.decoded_pixels(data, self.max_image_pixels, min_side)
+        if total > self.request_decode_budget:
+            raise ImageTooLarge(
+                f"The request's images decode to {total:,} pixels, over this model's budget of "
+                f"{self.request_decode_budget:,} per request; send fewer or smaller images."
+            )
+
     def prepare(self, data: bytes) -> PreparedImage:
         """Decode and preprocess one encoded image."""
         timer = StageTimer()
         spec = self.spec.preprocess
         min_side = preprocessing.min_decode_side(spec)
-        image, (width, height) = timer.run("decode", imaging.decode, data, self.max_image_pixels, min_side)
+        image, (width, height) = timer.run(
+            "decode", imaging.decode, data, self.max_image_pixels, min_side, self.decode_budget
+        )
         pixels = timer.run("preprocess", preprocessing.crop_pixels, image, spec)
         tensor = timer.run("preprocess", preprocessing.normalize, pixels, spec)
         brightness, contrast = preprocessing.luminance_stats(pixels)

@@ -46,6 +46,15 @@ class ServiceSettings(BaseSettings):
     max_image_pixels: int = Field(
         50_000_000, ge=1, description="Largest image (width x height) decoded; bigger ones are refused."
     )
+    decode_side_factor: float = Field(
+        16.0,
+        gt=0,
+        description="Largest image decoded, per side, in multiples of what the model uses (16: 4096 px for a "
+        "224 px model; JPEGs count at their reduced decoding size); bigger ones are refused (413).",
+    )
+    request_decode_images: float = Field(
+        4.0, gt=0, description="Pixels one request may decode in all, in images of the largest size (else 413)."
+    )
     max_batch_images: int = Field(32, ge=1, description="Most images accepted in one batch request.")
     default_top_k: int = Field(5, ge=1, description="Predictions returned when the request does not say.")
     warmup_runs: int = Field(2, ge=0, description="Inference calls made on a blank image before ready.")

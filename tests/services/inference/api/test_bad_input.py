@@ -108,6 +108,8 @@ BAD = {
     "empty upload": (PREDICT, upload(("empty.png", b"", "image/png")), 400, "empty"),
     "pixel limit": (PREDICT, raw(header_only_png(2000, 2000), "image/png"), 413, "4,000,000 pixels"),
     "decompression bomb": (PREDICT, raw(header_only_png(100_000, 100_000), "image/png"), 413, "too large"),
+    # The tiny model needs 19 px a side: 16 times that per side, 304 x 304 px, is the most it decodes.
+    "png over the model's decode budget": (PREDICT, raw(header_only_png(400, 400), "image/png"), 413, "budget"),
     # v1: the request itself
     "text content type": (PREDICT, raw(GOOD_PNG, "text/plain"), 415, "text/plain"),
     "no content type": (PREDICT, {"content": GOOD_PNG}, 415, "(none)"),
@@ -205,6 +207,7 @@ BAD = {
     # v2: encoded images
     "bytes of a broken image": (INFER, images(GOOD_PNG, TRUNCATED_JPEG), 400, "truncated or corrupt"),
     "bytes of a bomb": (INFER, images(header_only_png(100_000, 100_000)), 413, "too large"),
+    "bytes over the decode budget": (INFER, images(header_only_png(400, 400)), 413, "budget"),
     "bytes of text": (INFER, images(TEXT), 400, "not an image"),
     "v2 body too large": (INFER, {"content": b" " * (MAX_BODY + 1)}, 413, "65,536 bytes"),
     "v2 unknown model": (
@@ -252,3 +255,39 @@ def test_wrong_routes(service: TestClient, method: str, path: str, status: int):
     assert response.status_code == status
     assert isinstance(response.json()["error"], str)
     assert_still_serving(service)
+
+
+@pytest.fixture(scope="module")
+def budget_service(tiny_model_file: Path, settings_for) -> Iterator[TestClient]:
+    settings = settings_for([tiny_model_file], max_batch_images=4, request_decode_images=2)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+class TestRequestPixelBudget:
+    """What one request may make the workers decode in all, checked from the headers before decoding."""
+
+    IMAGE = encode(solid((255, 0, 0), (250, 250)))  # 62,500 pixels; the tiny model's budget is 304 x 304
+
+    def test_within_the_budget(self, budget_service: TestClient):
+        response = budget_service.post(BATCH, **upload(*[("a.png", self.IMAGE, "image/png")] * 2))
+        assert response.status_code == 200
+        assert [item["status"] for item in response.json()["results"]] == [200, 200]
+
+    @pytest.mark.parametrize(
+        "path_and_request",
+        [(BATCH, upload(*[("a.png", IMAGE, "image/png")] * 4)), (INFER, images(*[IMAGE] * 4))],
+        ids=["v1 batch", "v2 bytes"],
+    )
+    def test_over_the_budget_is_a_413_before_any_decoding(
+        self, budget_service: TestClient, path_and_request, monkeypatch
+    ):
+        service = budget_service
+        path, request_kwargs = path_and_request
+        model = service.app.state.dataplane.repository.default
+        monkeypatch.setattr(model, "prepare", lambda data: pytest.fail("decoded an image of a refused request"))
+        response = service.post(path, **request_kwargs)
+        assert response.status_code == 413
+        assert "250,000 pixels" in response.json()["error"] and "budget" in response.json()["error"]
+        monkeypatch.undo()
+        assert_still_serving(service)
