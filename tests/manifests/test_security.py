@@ -9,7 +9,7 @@ from tests.manifests.build import BASE, OVERLAY, containers, find, objects, pod_
 BUILDS = [BASE, OVERLAY]
 # The overlay lets Tilt's live_update write into these (code sync and pip): development only.
 LIVE_UPDATED = {"inference", "ui", "locust-master", "locust-worker"}
-NO_PORT = {"locust-worker", "inferlab-canary"}  # a worker talks to its master; the canary job only runs and ends
+NO_PORT = {"locust-worker", "inferlab-canary", "registry-bootstrap"}  # a worker talks to its master; jobs run and end
 
 
 @pytest.mark.parametrize("build", BUILDS)

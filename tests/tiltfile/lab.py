@@ -19,8 +19,9 @@ MODES: dict[str, dict[str, Any]] = {
     "local": {"local": True},
     "no-observability": {"observability": False},
     "no-load": {"load": False},
-    "registry": {"registry": True},
+    "no-registry": {"registry": False},
     "local-all-parts": {"local": True, "registry": True},
+    "local-no-registry": {"local": True, "registry": False},
     "local-no-load": {"local": True, "load": False, "observability": False},
     "workers-and-model": {"workers": "3", "model": "models/efficientnet-lite0-int8.onnx"},
 }

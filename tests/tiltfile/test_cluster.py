@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from services.inference.settings import DEFAULT_MODELS
 from tests.docker import dockerfile
 from tests.manifests.build import REPO, containers
 from tests.tiltfile.entities import is_workload
@@ -83,8 +84,13 @@ def test_worker_count_and_model_reach_the_deployments(mode: str) -> None:
     if settings.get("load", True):
         assert deployment(run(mode), "locust-worker")["spec"]["replicas"] == int(settings.get("workers", "2"))
     (container,) = deployment(run(mode), "inference")["spec"]["template"]["spec"]["containers"]
-    models = {e["name"]: e["value"] for e in container.get("env", [])}.get("INFERLAB_MODELS")
-    assert models == (json.dumps([settings["model"]]) if "model" in settings else None)
+    models = json.loads({e["name"]: e["value"] for e in container["env"]}["INFERLAB_MODELS"])
+    if "model" in settings:
+        assert models == [settings["model"]]
+    elif settings.get("registry", True):
+        assert models == ["models:/efficientnet-lite0@champion"], "the registry's champion, as `make up` serves"
+    else:
+        assert models == list(DEFAULT_MODELS), "without the registry, the service's own files"
 
 
 def test_the_telemetry_files_of_the_configmaps_are_watched(mode: str) -> None:

@@ -13,7 +13,7 @@ from tests.manifests.build import OVERLAY, REPO, containers, find, objects
 from tests.tiltfile.lab import lab_ports, resources, run
 from tests.tiltfile.stub import evaluate
 
-MODES_WITH_LOAD = ["default", "local", "registry"]
+MODES_WITH_LOAD = ["default", "local", "no-registry"]
 
 
 @pytest.mark.parametrize("mode", MODES_WITH_LOAD)
@@ -72,7 +72,7 @@ def test_the_cluster_script_sets_load_settings_that_exist_in_the_pod_and_contain
     assert "/app/runs" in {mount["mountPath"] for mount in container["volumeMounts"]}
 
 
-@pytest.mark.parametrize("mode", ["registry", "local-all-parts"])
+@pytest.mark.parametrize("mode", ["default", "local-all-parts"])
 def test_the_canary_button_and_manual_resource_run_the_same_check(mode: str) -> None:
     tilt = run(mode)
     (button,) = [b for b in tilt.of("cmd_button") if b["name"] == "canary-button"]

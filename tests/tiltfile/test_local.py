@@ -18,7 +18,7 @@ PARTS = {"service": "serving", "ui": "ui", "prometheus": "observability", "grafa
 
 @pytest.mark.parametrize("mode", LOCAL_MODES)
 def test_runs_the_procfile_of_the_enabled_parts_and_nothing_in_a_cluster(mode: str) -> None:
-    settings = {"observability": True, "load": True, "registry": False, **MODES[mode]}
+    settings = {"observability": True, "load": True, "registry": True, **MODES[mode]}
     expected = {name: command for name, command in procfile().items() if settings.get(PARTS[name], True)}
     servers = {r["name"]: r["serve_cmd"] for r in run(mode).of("local_resource") if r["serve_cmd"]}
     assert servers == expected

@@ -46,9 +46,13 @@ def test_every_resource_can_become_ready(mode: str) -> None:
 
 
 def test_parts_turned_off_are_gone(mode: str) -> None:
-    settings = {"observability": True, "load": True, "registry": False, **MODES[mode]}
+    settings = {"observability": True, "load": True, "registry": True, **MODES[mode]}
     names = set(resources(run(mode)))
-    parts = {"observability": {"prometheus", "grafana"}, "load": {"locust", "load-test"}, "registry": {"mlflow"}}
+    parts = {
+        "observability": {"prometheus", "grafana"},
+        "load": {"locust", "load-test"},
+        "registry": {"mlflow", "canary-check"},
+    }
     for part, members in parts.items():
         if settings.get("local"):  # local mode runs what the Procfile has (its lines come as the parts land)
             members = {m for m in members if m in procfile() or m == "load-test"}
@@ -56,4 +60,8 @@ def test_parts_turned_off_are_gone(mode: str) -> None:
         assert present == (members if settings[part] else set()), f"{part} on={settings[part]}: {sorted(names)}"
         labelled = {o["metadata"].get("labels", {}).get("inferlab/part") for o in applied(run(mode))}
         assert part not in labelled or settings[part]
-    assert bool(run(mode).of("cmd_button")) == settings["load"]
+    buttons = {b["name"] for b in run(mode).of("cmd_button")}
+    assert ("load-test-button" in buttons) == settings["load"]
+    assert {"canary-button", "promote-button"} & buttons == (
+        {"canary-button", "promote-button"} if settings["registry"] else set()
+    )
