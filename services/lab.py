@@ -10,7 +10,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-LAB_FILE = Path(__file__).resolve().parent.parent / "lab.json"
+REPO = Path(__file__).resolve().parent.parent
+LAB_FILE = REPO / "lab.json"
+DATA = REPO / "data"  # git-ignored: the state of the local lab's processes
+
+
+def load_test_targets(data: Path = DATA) -> Path:
+    """Where headless load tests announce their `/metrics` for the lab's Prometheus (`file_sd`)."""
+    return data / "load-tests"
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 SERVICE = "inference"
 LOCUST = "locust"
 PROMETHEUS = "prometheus"
+PUSHGATEWAY = "pushgateway"  # scraped with honor_labels: the canary's metrics keep job="inferlab-canary"
 
 # job -> component of lab.json (where it listens), in the order the config lists them
-LAB_COMPONENTS = {SERVICE: "service", LOCUST: "locust", PROMETHEUS: "prometheus"}
+LAB_COMPONENTS = {SERVICE: "service", LOCUST: "locust", PROMETHEUS: "prometheus", PUSHGATEWAY: "pushgateway"}

@@ -3,33 +3,22 @@
 A fresh registry per push: a batch job's metrics are its last run, never the process's history.
 The job's group is replaced on every push, so the gateway always shows the latest run only; the
 model and version it measured are labels. The threshold is pushed too, so an alert compares the two
-without writing the number again.
+without writing the number again. The names are declared in `telemetry/canary.py`.
 """
 
 from __future__ import annotations
 
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 
 from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
 
 from services.registry.canary import CanaryResult
 from services.registry.errors import RegistryError
+from telemetry.canary import ACCURACY, FAILED, HELP, JOB, LABELS, LAST_RUN, LATENCY, THRESHOLD
 
-JOB = "inferlab-canary"
-LABELS = ("model", "version")
-# Every metric the canary pushes, declared once: name -> help. All are gauges of the last run.
-ACCURACY = "inferlab_canary_accuracy"
-THRESHOLD = "inferlab_canary_accuracy_threshold"
-FAILED = "inferlab_canary_requests_failed"
-LAST_RUN = "inferlab_canary_last_run_timestamp_seconds"
-LATENCY = "inferlab_canary_latency_seconds"
-HELP = {
-    ACCURACY: "Top-1 accuracy of the last canary run on the labelled photos (0..1).",
-    THRESHOLD: "Accuracy under which the canary fails.",
-    FAILED: "Requests of the last canary run that failed.",
-    LAST_RUN: "When the last canary run ended (Unix time).",
-    LATENCY: "Round trip of /v1/predict in the last canary run, by quantile.",
-}
+
+class GatewayUnreachable(RegistryError):
+    """No Pushgateway answers there: the push is skipped, which fails nothing (the lab may run without one)."""
 
 
 def canary_registry(result: CanaryResult, min_accuracy: float) -> CollectorRegistry:
@@ -46,7 +35,11 @@ def canary_registry(result: CanaryResult, min_accuracy: float) -> CollectorRegis
 
 
 def push(registry: CollectorRegistry, gateway_url: str, timeout_s: float) -> None:
+    """Push the run; a gateway that answers with an error is an error, one that does not answer is skipped."""
     try:
         push_to_gateway(gateway_url, job=JOB, registry=registry, timeout=timeout_s)
+    except HTTPError as exc:
+        raise RegistryError(f"the Pushgateway at {gateway_url} refused the push: {exc}") from exc
     except (URLError, OSError) as exc:
-        raise RegistryError(f"cannot push to the Pushgateway at {gateway_url}: {exc}") from exc
+        reason = getattr(exc, "reason", exc)
+        raise GatewayUnreachable(f"no Pushgateway answers at {gateway_url} ({reason}): push skipped") from exc

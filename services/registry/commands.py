@@ -14,7 +14,7 @@ from services.registry import output
 from services.registry.aliases import promote, status
 from services.registry.bootstrap import bootstrap
 from services.registry.canary import CanaryResult, run_canary
-from services.registry.canary_push import canary_registry, push
+from services.registry.canary_push import GatewayUnreachable, canary_registry, push
 from services.registry.canary_record import record_canary
 from services.registry.errors import BELOW_THRESHOLD, ERROR, OK, RegistryError
 from services.registry.register import register
@@ -84,6 +84,8 @@ def record_everywhere(settings: RegistrySettings, result: CanaryResult) -> list[
         try:
             push(canary_registry(result, settings.min_accuracy), settings.pushgateway_url, settings.request_timeout_s)
             print(f"pushed to {settings.pushgateway_url}")
+        except GatewayUnreachable as exc:
+            print(f"warning: {exc}", file=sys.stderr)
         except RegistryError as exc:
             problems.append(str(exc))
     return problems

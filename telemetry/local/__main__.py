@@ -60,6 +60,8 @@ def run(launch: Launch) -> int:
         return wait_for_stop()
     for directory in launch.directories:
         directory.mkdir(parents=True, exist_ok=True)
+    for path, text in launch.files.items():
+        path.write_text(text)
     print(f"{launch.tool} on http://127.0.0.1:{launch.port}: {' '.join(launch.command)}", flush=True)
     os.execve(launch.command[0], launch.command, {**os.environ, **launch.env})
     return 1  # not reached: exec replaces this process

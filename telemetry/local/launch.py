@@ -6,8 +6,9 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent.parent
-DATA = REPO / "data"  # git-ignored: databases and logs of the lab's tools
+from services.lab import DATA, REPO
+
+__all__ = ["DATA", "REPO", "Launch", "port_taken"]
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Launch:
     command: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     directories: tuple[Path, ...] = ()  # created before the start
+    files: dict[Path, str] = field(default_factory=dict)  # written before the start (rendered configs)
     skipped: str = ""  # why it cannot start, if it cannot
     hint: str = ""  # how to make it start next time
 

@@ -1,14 +1,22 @@
-"""Prometheus for the local lab: the generated config (static targets from `lab.json`) and its rules."""
+"""Prometheus for the local lab: the lab's config (static targets from `lab.json`) and its rules.
+
+The config is rendered at each start from `lab.json`, with absolute paths to the rules and to the
+folder where headless load tests announce themselves, into `data/prometheus.yml` (JSON,
+which Prometheus reads as YAML). So an edited `lab.json` needs no regeneration, and a restart of the
+lab picks up regenerated rules.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from services import lab
 from telemetry.local.launch import DATA, Launch
-from telemetry.prometheus.paths import LOCAL_CONFIG
+from telemetry.prometheus.config import local_config
+from telemetry.prometheus.paths import RULES_DIR
 
 RETENTION = "3d"  # enough for the 6-hour confidence baseline, small enough for a laptop
 INSTALL = (
@@ -22,13 +30,15 @@ def prometheus_launch(which: Callable[[str], str | None] = shutil.which, data: P
     binary = which("prometheus")
     if binary is None:
         return Launch("prometheus", port, skipped="no `prometheus` on PATH", hint=INSTALL)
-    storage = data / "prometheus"
+    storage, rendered, targets = data / "prometheus", data / "prometheus.yml", lab.load_test_targets(data)
+    config = local_config(rule_files=str(RULES_DIR / "*.yml"), load_test_targets=str(targets / "*.json"))
+    # No --web.enable-lifecycle: it would let any local process stop Prometheus with a POST; restart the lab.
     command = [
         binary,
-        f"--config.file={LOCAL_CONFIG}",
+        f"--config.file={rendered}",
         f"--storage.tsdb.path={storage}",
         f"--storage.tsdb.retention.time={RETENTION}",
         f"--web.listen-address=127.0.0.1:{port}",
-        "--web.enable-lifecycle",  # `curl -X POST .../-/reload` after regenerating the config
     ]
-    return Launch("prometheus", port, command, directories=(storage,))
+    files = {rendered: json.dumps(config, indent=2) + "\n"}
+    return Launch("prometheus", port, command, directories=(storage, targets), files=files)

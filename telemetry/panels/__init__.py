@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from telemetry.panels.canary import CANARY_DASHBOARD
 from telemetry.panels.load import LOAD_DASHBOARD
 from telemetry.panels.model import MODEL_DASHBOARD
 from telemetry.panels.registry import REGISTRY_DASHBOARD
@@ -16,6 +17,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
     SERVICE_OVERVIEW,
     MODEL_DASHBOARD,
     REGISTRY_DASHBOARD,
+    CANARY_DASHBOARD,
     LOAD_DASHBOARD,
     RESOURCES_DASHBOARD,
 )
@@ -27,6 +29,7 @@ def service_overview() -> list[Panel]:
 
 
 __all__ = [
+    "CANARY_DASHBOARD",
     "DASHBOARDS",
     "REGISTRY_DASHBOARD",
     "Dashboard",

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from telemetry import canary as c
 from telemetry import instruments as i
 from telemetry import jobs, promql
 from telemetry import recorded as r
+from telemetry.panels.canary import CANARY_DASHBOARD
 from telemetry.panels.model import MODEL_DASHBOARD
 from telemetry.panels.service import SERVICE_OVERVIEW
 
@@ -20,6 +22,7 @@ MAX_P99_S = 1.0  # single-image requests; the load tests' p95 objective is 1 s t
 MAX_REJECTED_RATIO = 0.01
 MIN_CONFIDENCE_SHARE = 0.8  # of the 6-hour mean
 MIN_IMAGES_PER_S = 0.1  # below this, a 15-minute mean is too few images to judge
+CANARY_MISSED_RUNS = 2  # the canary is stale once this many scheduled runs are missing
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ SERVICE_UP = f'up{{job="{jobs.SERVICE}"}}'
 CONFIDENCE_TRAFFIC = promql.summed_rate(i.IMAGES.prometheus_name, r.MODEL, window="15m")
 REJECTED = promql.summed_rate(i.REJECTIONS.prometheus_name, ["job"], window="5m")
 CLASSIFY_REQUESTS = promql.summed_rate(r.REQUESTS, ["job"], promql.INFERENCE_ROUTES, window="5m")
+CANARY_MAX_AGE_S = (CANARY_MISSED_RUNS + 1) * c.SCHEDULE_S
 
 ALERTS = (
     Alert(
@@ -105,5 +109,26 @@ ALERTS = (
         "Mean top-1 confidence over 15 minutes is {{ $value | humanizePercentage }}, under 80% of its 6-hour "
         "mean: inputs may have drifted from what the model knows. Compare the drift panels and the top classes.",
         MODEL_DASHBOARD.uid,
+    ),
+    Alert(
+        "InferlabCanaryFailing",
+        f"{c.ACCURACY} < {c.THRESHOLD} or {c.FAILED} > 0",
+        "0m",
+        "critical",
+        "The post-deploy check fails on {{ $labels.model }} v{{ $labels.version }}",
+        "The last canary run on the labelled photos scored under its threshold or had failed requests: the "
+        "version served may be a broken export or wrongly preprocessed. Its MLflow run (inferlab-canary) has "
+        "every answer.",
+        CANARY_DASHBOARD.uid,
+    ),
+    Alert(
+        "InferlabCanaryStale",
+        f"time() - {c.LAST_RUN} > {CANARY_MAX_AGE_S}",
+        "5m",
+        "warning",
+        "The post-deploy check has not run for {{ $value | humanizeDuration }}",
+        f"The canary runs every {c.SCHEDULE_S // 60} minutes; {CANARY_MISSED_RUNS} runs are missing, so a broken "
+        "deploy would go unseen. Look at the CronJob (cluster) or the canary process (make up).",
+        CANARY_DASHBOARD.uid,
     ),
 )

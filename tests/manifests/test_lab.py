@@ -58,7 +58,8 @@ def test_the_pods_prometheus_scrapes_are_the_jobs_of_telemetry() -> None:
             assert annotations["prometheus.io/port"] == str(http_port(container))
             assert annotations["prometheus.io/path"] == "/metrics"
             scraped[template["metadata"]["labels"]["app.kubernetes.io/name"]] = workload["metadata"]["name"]
-    assert set(scraped) == set(jobs.LAB_COMPONENTS) - {jobs.PROMETHEUS}
+    # Prometheus scrapes itself, and the Pushgateway in a job of its own (honor_labels), by their pod labels.
+    assert set(scraped) == set(jobs.LAB_COMPONENTS) - {jobs.PROMETHEUS, jobs.PUSHGATEWAY}
     assert scraped[jobs.SERVICE] == "inference" and scraped[jobs.LOCUST] == "locust-master"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.registry import cli, commands
 from services.registry.canary import Answer, CanaryResult
-from services.registry.errors import BELOW_THRESHOLD, ERROR, OK
+from services.registry.errors import BELOW_THRESHOLD, ERROR, OK, RegistryError
 from services.registry.samples import LabelledPhoto
 from services.registry.settings import RegistrySettings
 from tests.live import free_port
@@ -72,12 +72,28 @@ def test_the_canary_fails_under_the_threshold(environment, monkeypatch, accuracy
     assert cli.main(["canary", "--pushgateway", ""]) == expected
 
 
+@pytest.mark.parametrize(("accuracy_right", "expected"), [(True, OK), (False, BELOW_THRESHOLD)])
+def test_without_a_pushgateway_the_run_is_recorded_and_the_check_decides(
+    environment, monkeypatch, capsys, accuracy_right: bool, expected: int
+) -> None:
+    photo = LabelledPhoto("cat.jpg", b"", frozenset({"tabby"}))
+    answer = Answer("cat.jpg", "tabby" if accuracy_right else "lynx", "m", "1", 0.01)
+    monkeypatch.setattr(commands, "run_canary", lambda *args: CanaryResult("http://s", (photo,), (answer,), 0.0))
+    gateway = f"http://127.0.0.1:{free_port()}"
+    assert cli.main(["canary", "--pushgateway", gateway]) == expected
+    captured = capsys.readouterr()
+    assert "recorded as MLflow run" in captured.out
+    assert f"no Pushgateway answers at {gateway}" in captured.err and "push skipped" in captured.err
+
+
 def test_a_failed_record_is_reported_after_the_verdict(environment, monkeypatch, capsys) -> None:
     photo = LabelledPhoto("cat.jpg", b"", frozenset({"tabby"}))
     result = CanaryResult("http://s", (photo,), (Answer("cat.jpg", "tabby", "m", "1", 0.01),), 0.0)
     monkeypatch.setattr(commands, "run_canary", lambda *args: result)
-    gateway = f"http://127.0.0.1:{free_port()}"
-    assert cli.main(["canary", "--pushgateway", gateway]) == ERROR
-    captured = capsys.readouterr()
-    assert "recorded as MLflow run" in captured.out
-    assert f"cannot push to the Pushgateway at {gateway}" in captured.err
+    monkeypatch.setattr(commands, "record_canary", lambda *args: _refuse())
+    assert cli.main(["canary", "--pushgateway", ""]) == ERROR
+    assert "error: MLflow refused the run" in capsys.readouterr().err
+
+
+def _refuse() -> str:
+    raise RegistryError("MLflow refused the run")

@@ -29,7 +29,14 @@ def expressions(dashboard: Dashboard) -> str:
 
 def test_uids_are_fixed_distinct_and_prefixed() -> None:
     uids = [d.uid for d in DASHBOARDS]
-    assert uids == ["inferlab-service", "inferlab-model", "inferlab-registry", "inferlab-load", "inferlab-resources"]
+    assert uids == [
+        "inferlab-service",
+        "inferlab-model",
+        "inferlab-registry",
+        "inferlab-canary",
+        "inferlab-load",
+        "inferlab-resources",
+    ]
 
 
 @pytest.mark.parametrize("dashboard", DASHBOARDS, ids=lambda d: d.uid)

@@ -16,6 +16,8 @@ EXPECTED = {
     "InferlabHighLatency",
     "InferlabOverloaded",
     "InferlabConfidenceDrop",
+    "InferlabCanaryFailing",
+    "InferlabCanaryStale",
 }
 
 
