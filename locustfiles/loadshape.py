@@ -14,15 +14,10 @@ from locust import LoadTestShape
 
 from locustfiles.ramp import RampPlan, Tick, knee, window_of
 from locustfiles.settings import LoadSettings
-from locustfiles.shapes import Drained, Plan, plan_for
+from locustfiles.shapes import plan_for, ramp_of
 from locustfiles.summary import STEPS_FILE
 
 log = logging.getLogger(__name__)
-
-
-def ramp_of(plan: Plan) -> RampPlan | None:
-    inner = plan.plan if isinstance(plan, Drained) else plan
-    return inner if isinstance(inner, RampPlan) else None
 
 
 class PlannedShape(LoadTestShape):

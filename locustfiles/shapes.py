@@ -95,6 +95,12 @@ class Drained:
         return (0, 100.0) if elapsed_s < self._ended_at + self.drain_s else None
 
 
+def ramp_of(plan: Plan) -> RampPlan | None:
+    """The ramp inside a plan, drained or not: it records the steps it judged."""
+    inner = plan.plan if isinstance(plan, Drained) else plan
+    return inner if isinstance(inner, RampPlan) else None
+
+
 def objective_of(settings: LoadSettings) -> Objective:
     return Objective(settings.max_p95_ms, settings.max_failure_ratio)
 

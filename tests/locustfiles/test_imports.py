@@ -8,8 +8,9 @@ import sys
 from locustfiles.settings import REPO
 
 PURE = [
-    "badinputs", "collector", "command", "oip", "payloads", "photos", "ramp", "report",
-    "run", "selection", "settings", "shapes", "summary", "validation", "web",
+    "badinputs", "collector", "command", "master_api", "oip", "payloads", "photos", "ramp", "remote",
+    "remote_files", "remote_plan", "report", "run", "selection", "settings", "shapes", "summary", "validation",
+    "web", "worker",
 ]  # fmt: skip
 
 

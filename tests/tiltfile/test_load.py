@@ -61,6 +61,7 @@ def test_the_uibutton_extension_has_no_choice_input_so_the_tiltfile_defines_its_
 
 def test_the_cluster_script_sets_load_settings_that_exist_in_the_pod_and_container_it_names() -> None:
     script = (REPO / "tilt/load-test.sh").read_text()
+    assert "python -m locustfiles.remote" in script, "the running master and its workers run the test"
     variables = re.findall(r"INFERLAB_LOAD_(\w+)=", script)
     assert variables and {v.lower() for v in variables} <= set(LoadSettings.model_fields)
     master = find(objects(OVERLAY), "Deployment", "locust-master")
