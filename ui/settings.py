@@ -4,6 +4,10 @@ Where the UI itself listens is its own (`INFERLAB_UI_HOST`, `INFERLAB_UI_PORT`: 
 service's); where the other components live is shared by every process (`INFERLAB_API_URL`,
 `INFERLAB_PROMETHEUS_URL`, ...), so one variable points them all at the same place. Defaults come from
 `lab.json`. Command-line flags (see `__main__`) override the environment.
+
+The lab's tools are opened by the browser and probed by this server, which may reach them at other
+addresses (in the cluster: `localhost` through Tilt's port forwards, and the Services' names): each
+tool has a link URL and a probe URL, the one defaulting to the other.
 """
 
 from __future__ import annotations
@@ -40,15 +44,19 @@ class UiSettings(BaseSettings):
     prometheus_url: str = Field(
         default_factory=_lab_url("prometheus"), validation_alias=_shared("PROMETHEUS_URL"), description="Prometheus."
     )
+    prometheus_link_url: str = Field("", description="Prometheus as the browser opens it ('' = prometheus_url).")
     grafana_url: str = Field(
         default_factory=_lab_url("grafana"), validation_alias=_shared("GRAFANA_URL"), description="Grafana (link)."
     )
+    grafana_probe_url: str = Field("", description="Grafana as this server reaches it ('' = grafana_url).")
     locust_url: str = Field(
         default_factory=_lab_url("locust"), validation_alias=_shared("LOCUST_URL"), description="Locust (link)."
     )
+    locust_probe_url: str = Field("", description="Locust as this server reaches it ('' = locust_url).")
     mlflow_url: str = Field(
         default_factory=_lab_url("mlflow"), validation_alias=_shared("MLFLOW_URL"), description="MLflow (link)."
     )
+    mlflow_probe_url: str = Field("", description="MLflow as this server reaches it ('' = mlflow_url).")
     timeout_s: float = Field(10.0, gt=0, description="Longest wait for one answer from the service.")
     top_k: int = Field(5, ge=1, le=20, description="Predictions shown per image.")
     max_upload_bytes: int = Field(20 * 2**20, ge=1024, description="Largest file accepted (the service's default).")

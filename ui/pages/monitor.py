@@ -12,15 +12,13 @@ import time
 
 from nicegui import ui
 
-from services import lab
 from telemetry.panels import Panel, Target, legend_name, service_overview
 from ui.backends import Backends
 from ui.layout import frame
 from ui.prometheus import PrometheusError, Series
 from ui.state import PanelData
+from ui.tools import Tool, lab_tools
 
-TOOLS = [("Grafana", "grafana_url", "grafana"), ("Prometheus", "prometheus_url", "prometheus"),
-         ("Locust", "locust_url", "locust"), ("MLflow", "mlflow_url", "mlflow")]  # fmt: skip
 POINTS_PER_CHART = 120
 
 
@@ -72,13 +70,12 @@ class MonitorPage:
     def tool_links(self) -> None:
         with ui.row().classes("w-full gap-2 items-center"):
             ui.label("Lab tools").classes("text-sm font-medium text-slate-600 mr-2")
-            for name, attribute, component in TOOLS:
-                url = getattr(self.settings, attribute)
-                if url:
-                    _tool_link(self.backends, name, url, url.rstrip("/") + lab.components()[component]["ready"])
+            for tool in lab_tools(self.settings):
+                if tool.link_url:
+                    _tool_link(self.backends, tool)
                 else:
-                    ui.chip(f"{name}: not configured", icon="link_off", color="grey-3").props("dense").mark(
-                        f"tool-{name.lower()}"
+                    ui.chip(f"{tool.name}: not configured", icon="link_off", color="grey-3").props("dense").mark(
+                        tool.marker
                     )
 
     async def refresh(self) -> None:
@@ -111,13 +108,13 @@ class MonitorPage:
             self.banner.classes(replace="w-full p-3 rounded-lg text-sm bg-amber-50 text-amber-900")
 
 
-def _tool_link(backends: Backends, name: str, url: str, ready_url: str) -> None:
-    with ui.link(target=url, new_tab=True).classes("no-underline").mark(f"tool-{name.lower()}"):
-        chip = ui.chip(name, icon="open_in_new", color="grey-3").props("dense clickable").tooltip(url)
+def _tool_link(backends: Backends, tool: Tool) -> None:
+    with ui.link(target=tool.link_url, new_tab=True).classes("no-underline").mark(tool.marker):
+        chip = ui.chip(tool.name, icon="open_in_new", color="grey-3").props("dense clickable").tooltip(tool.link_url)
 
     async def probe() -> None:
-        up = await backends.reachable(ready_url)
-        chip.text = name if up else f"{name} (not answering)"
+        up = await backends.reachable(tool.probe_url)
+        chip.text = tool.name if up else f"{tool.name} (not answering)"
         chip.props(f"color={'green-2' if up else 'grey-3'}")
 
     ui.timer(0.1, probe, once=True)
