@@ -7,7 +7,7 @@ STAMP := $(VENV)/.inferlab-setup
 # The Procfile drives the local lab; Tilt's --local mode reads the same file.
 PROCFILE ?= Procfile
 
-.PHONY: help setup up test test-unit lint bench load canary checkov export-model clean
+.PHONY: help setup up test test-unit test-images lint bench load canary checkov export-model clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -29,6 +29,11 @@ test: setup  ## run the whole test suite
 
 test-unit: setup  ## run the fast tests only
 	$(BIN)/python -m pytest -m 'not integration'
+
+# Root only: dockerd, debootstrap (.ci/run installs Debian's docker.io and debootstrap). Layers and the
+# stand-in's root file system are cached in build/docker (INFERLAB_DOCKER_CACHE); `make test` runs this too.
+test-images: setup  ## build the images as Tilt does and run the cluster's topology as containers
+	$(BIN)/python -m pytest -m docker tests/docker
 
 lint: setup  ## ruff check and format check
 	$(BIN)/ruff check .
