@@ -113,6 +113,7 @@ def running_engine(dockerd: str, client: str, data_root: Path) -> Iterator[Engin
             yield engine
         finally:
             stop(engine, daemon)
+            unmount_below(run_dir)
             shutil.rmtree(run_dir, ignore_errors=True)
 
 
@@ -142,3 +143,10 @@ def stop(engine: Engine, daemon: subprocess.Popen) -> None:
     with suppress(ProcessLookupError):  # containerd and shims are in the daemon's session: none may stay
         os.killpg(daemon.pid, signal.SIGKILL)
     daemon.wait()
+
+
+def unmount_below(folder: Path) -> None:
+    """What the daemon left mounted in its folders (it binds the host's network namespace at exec/netns/default)."""
+    mounts = [line.split()[4] for line in Path("/proc/self/mountinfo").read_text().splitlines()]
+    for mount in sorted((m for m in mounts if m.startswith(f"{folder}/")), key=len, reverse=True):
+        subprocess.run(["umount", mount], capture_output=True, check=False, timeout=30)
