@@ -21,13 +21,16 @@ from tests.manifests.build import containers, pod_spec, pod_template
 
 LOOPBACK = "127.0.0.1"
 # Where each workload's programs listen: settings (env) set to 127.0.0.1 and to the host port that stands
-# for a container port (an int here). Flags in the command (`--port=5000`) are rewritten instead.
+# for a container port (an int here, or `{8089}` in a URL). Flags in the command (`--port=5000`) are
+# rewritten instead. The master's own URL too: what runs in its pod (the Load test button's command)
+# reaches it on the pod's localhost, which here is the host's.
 LISTEN: dict[str, dict[str, str | int]] = {
     "inference": {"INFERLAB_HOST": LOOPBACK, "INFERLAB_PORT": 8000},
     "ui": {"INFERLAB_UI_HOST": LOOPBACK, "INFERLAB_UI_PORT": 8600},
     "locust-master": {
         "INFERLAB_LOAD_WEB_HOST": LOOPBACK, "INFERLAB_LOAD_WEB_PORT": 8089,
         "LOCUST_MASTER_BIND_HOST": LOOPBACK, "LOCUST_MASTER_BIND_PORT": 5557,
+        "INFERLAB_LOAD_MASTER_URL": f"http://{LOOPBACK}:{{8089}}",
     },
 }  # fmt: skip
 # A client that names a Service host alone (`--master-host locust-master`) is told its port this way.
@@ -150,12 +153,19 @@ def environment(workload: str, container: dict[str, Any], network: Network) -> d
         assert "value" in variable, f"{workload}: env {variable['name']} from a source not run here"
         env[variable["name"]] = network.rewrite(str(variable["value"]))
     for name, value in LISTEN.get(workload, {}).items():
-        env[name] = str(network.pods[(workload, value)]) if isinstance(value, int) else value
+        env[name] = listen_value(workload, value, network)
     command = " ".join(container.get("command", []) + container.get("args", []))
     for service, settings in CLIENT_PORTS.items():
         if re.search(rf"(^|\s){re.escape(service)}(\s|$)", command):
             env |= {name: str(network.services[target]) for name, target in settings.items()}
     return env
+
+
+def listen_value(workload: str, value: str | int, network: Network) -> str:
+    """A LISTEN setting with each container port (`8089`, or `{8089}` in a URL) as its host port."""
+    if isinstance(value, int):
+        return str(network.pods[(workload, value)])
+    return re.sub(r"\{(\d+)\}", lambda match: str(network.pods[(workload, int(match[1]))]), value)
 
 
 def listen_flags(workload: str, words: list[str], network: Network) -> list[str]:
@@ -190,6 +200,8 @@ def pods(workload: dict[str, Any], network: Network, claims: Path, prefix: str, 
         user = context.get("runAsUser")
         assert user is not None, f"{name}: no runAsUser, and the tests run nothing as the image's default user"
         args = ["--network", "host", *network.hosts(), "--user", f"{user}:{context.get('runAsGroup', user)}"]
+        labels = pod_template(workload)["metadata"].get("labels", {})  # kubectl's stand-in selects pods by them
+        args += [arg for key, value in labels.items() for arg in ("--label", f"{key}={value}")]
         args += ["--read-only"] if context.get("readOnlyRootFilesystem") else []
         args += [arg for cap in context.get("capabilities", {}).get("drop", []) for arg in ("--cap-drop", cap)]
         args += ["--security-opt", "no-new-privileges"] if context.get("allowPrivilegeEscalation") is False else []

@@ -10,6 +10,10 @@ The journeys run in file order: the promote and the master's restart change the 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
 import time
 import tomllib
@@ -22,6 +26,7 @@ from playwright import sync_api
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.binaries import debian_binary
+from tests.docker import kubectl
 from tests.docker.engine import Engine
 from tests.docker.lab import PREFIX, ContainerLab, container_lab
 from tests.docker.pods import pods
@@ -29,6 +34,7 @@ from tests.docker.standin import IMAGE as PYTHON_IMAGE
 from tests.docker.standin import LABEL as STAND_IN_LABEL
 from tests.integration import test_ui_browser as browser_test
 from tests.manifests.build import OVERLAY, REPO, objects, workloads
+from tests.tiltfile.stub import evaluate
 
 pytestmark = [pytest.mark.integration, pytest.mark.docker, pytest.mark.timeout(2400)]
 
@@ -37,6 +43,7 @@ CAT = REPO / "samples" / "cat.jpg"
 CAT_LABELS = {"tabby", "tiger cat", "Egyptian cat"}
 MODEL = "efficientnet-lite0"
 LOAD_USERS, LOAD_SECONDS = 4, 15
+RUNS = REPO / "runs"  # where Tilt's Load test button leaves its reports
 WAIT_S = 120.0
 
 
@@ -156,23 +163,45 @@ def test_the_canary_cronjob_pushes_its_figures_to_the_pushgateway(lab: Container
     assert all(s.labels["job"] == "inferlab-canary" and 0.6 <= s.value <= 1 for s in pushed)
 
 
-def test_a_load_test_runs_on_both_workers_and_shows_in_the_master_s_metrics(lab: ContainerLab) -> None:
-    master = master_url(lab)
-    assert len(workers(master)) == 2
-    started = httpx.post(f"{master}/swarm", data={"user_count": LOAD_USERS, "spawn_rate": LOAD_USERS,
-                                                  "host": service_url(lab)}, timeout=10)  # fmt: skip
-    assert started.status_code == 200, started.text
+def test_the_load_test_button_runs_on_both_workers_and_shows_in_the_master_s_metrics(
+    lab: ContainerLab, tmp_path: Path
+) -> None:
+    """The Tiltfile's Load test button, its own command (tilt/load-test.sh) with kubectl's stand-in on PATH."""
+    (button,) = [b for b in evaluate({}).of("cmd_button") if b["name"] == "load-test-button"]
+    master, before = master_url(lab), set(RUNS.glob("*")) if RUNS.is_dir() else set()
+    inputs = {"USERS": LOAD_USERS, "SPAWN_RATE": LOAD_USERS, "RUN_TIME": f"{LOAD_SECONDS}s", "SHAPE": "steady"}
+    env = {**os.environ, **kubectl_stand_in(lab, tmp_path), **{k: str(v) for k, v in inputs.items()}}
+    with (tmp_path / "button.log").open("wb") as log:
+        run = subprocess.Popen(button["argv"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         busy = until("users on both workers", lambda: [w for w in workers(master) if w["user_count"] > 0])
-        assert len(busy) == 2
-        time.sleep(LOAD_SECONDS)
+        status = run.wait(LOAD_SECONDS + WAIT_S)
     finally:
-        httpx.get(f"{master}/stop", timeout=10)
+        run.kill()
+        run.wait()
+        reports = set(RUNS.glob("*")) - before
+        for report in reports:  # the test leaves the work tree as it found it
+            shutil.rmtree(report)
+    output = (tmp_path / "button.log").read_text()
+    assert len(busy) == 2, busy
+    assert status == 0, output
+    assert len(reports) == 1 and "report: runs/" in output
     metrics = httpx.get(f"{master}/metrics", timeout=10).text
-    requests = sum(s.value for s in samples(metrics, "locust_requests_total"))
-    failures = sum(s.value for s in samples(metrics, "locust_request_failures_total"))
-    assert requests > LOAD_SECONDS, f"{requests} requests in {LOAD_SECONDS} s"
-    assert failures <= 0.05 * requests, f"{failures} of {requests} requests failed"
+    assert sum(s.value for s in samples(metrics, "locust_requests_total")) > LOAD_SECONDS
+
+
+def kubectl_stand_in(lab: ContainerLab, folder: Path) -> dict[str, str]:
+    """The environment that makes `kubectl` the stand-in of tests/docker/kubectl.py, on this lab's engine."""
+    shim = folder / "bin" / "kubectl"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tests.docker.kubectl "$@"\n')
+    shim.chmod(0o755)
+    return {
+        "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO),
+        kubectl.ENGINE: f"unix://{lab.engine.socket}",
+        kubectl.CLIENT: lab.engine.client,
+    }
 
 
 def workers(master: str) -> list[dict]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docker import builds, standin
+from tests.docker import builds, kubectl, standin
 from tests.docker.lab import NOT_RUN, ordered
 from tests.docker.pods import LOOPBACK, Network, Pod, pods
 from tests.manifests.build import BASE, objects, workloads
@@ -122,3 +122,15 @@ def test_only_pip_settings_that_work_inside_an_image_are_copied() -> None:
         "extra-index-url = https://mirror.invalid/simple",
         "default-timeout = 180",
     ]
+
+
+def test_what_runs_in_the_master_s_pod_finds_the_master_on_its_loopback_port(network: Network, tmp_path: Path) -> None:
+    master = pod("locust-master", network, tmp_path)
+    assert env(master)["INFERLAB_LOAD_MASTER_URL"] == network.url("locust-master", 8089)
+    assert ("--label", "app.kubernetes.io/component=master") in options(master)
+
+
+def test_kubectl_s_stand_in_reads_options_up_to_the_double_dash() -> None:
+    found, rest = kubectl.options(["-n", "inferlab", "exec", "pod", "--", "python", "-n", "x"], "-n")
+    assert found == {"-n": "inferlab"} and rest == ["exec", "pod", "--", "python", "-n", "x"]
+    assert kubectl.main(["-n", "inferlab", "delete", "pod", "x"]) == 2
