@@ -2,7 +2,7 @@
 
 The test puts it on PATH as `kubectl` so that tilt/load-test.sh runs unchanged. It knows three commands,
 each done as kubectl does it: `get pods -l SELECTOR ... -o jsonpath=...` (the running containers that
-carry the pod labels, their names space-separated), `exec POD [-c C] -- CMD` (`docker exec`), and
+carry the pod labels, their names space-separated), `exec POD|deploy/NAME [-c C] -- CMD` (`docker exec`), and
 `cp [-c C] POD:SRC DEST` (a tar of SRC made in the container and unpacked here, kubectl's own way).
 Anything else fails, saying so. The engine's socket comes from INFERLAB_TEST_DOCKER_HOST.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 
 ENGINE = "INFERLAB_TEST_DOCKER_HOST"
 CLIENT = "INFERLAB_TEST_DOCKER_CLIENT"
+WORKLOAD_LABEL = "inferlab.test/workload"  # on each container of the lab: the workload it is a pod of
 
 
 def docker(*args: str) -> list[str]:
@@ -41,17 +42,23 @@ def options(argv: Sequence[str], *names: str) -> tuple[dict[str, str], list[str]
 def get_pods(argv: list[str]) -> int:
     found, rest = options(argv, "-l", "--field-selector", "-o")
     assert rest == [] and found.get("-o", "").startswith("jsonpath="), f"kubectl get pods {argv}: not stood in"
-    filters = [arg for label in found["-l"].split(",") for arg in ("--filter", f"label={label}")]
-    names = subprocess.run(docker("ps", "--filter", "status=running", *filters, "--format", "{{.Names}}"),
-                           capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
-    print(" ".join(names), end="")
+    print(" ".join(running(*found["-l"].split(","))), end="")
     return 0
 
 
+def running(*labels: str) -> list[str]:
+    filters = [arg for label in labels for arg in ("--filter", f"label={label}")]
+    listing = docker("ps", "--filter", "status=running", *filters, "--format", "{{.Names}}")
+    return sorted(subprocess.run(listing, capture_output=True, text=True, check=True).stdout.split())
+
+
 def exec_in_pod(argv: list[str]) -> int:
+    """`exec POD` or `exec deploy/NAME` (one of its pods, as kubectl picks one)."""
     _, rest = options(argv, "-c")
     pod, separator, *command = rest
     assert separator == "--", f"kubectl exec {argv}: not stood in"
+    if pod.startswith(("deploy/", "deployment/")):
+        pod = running(f"{WORKLOAD_LABEL}={pod.split('/', 1)[1]}")[0]
     return subprocess.run(docker("exec", pod, *command), check=False).returncode
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.docker.kubectl import WORKLOAD_LABEL
 from tests.live import free_port
 from tests.manifests.build import containers, pod_spec, pod_template
 
@@ -202,6 +203,7 @@ def pods(workload: dict[str, Any], network: Network, claims: Path, prefix: str, 
         args = ["--network", "host", *network.hosts(), "--user", f"{user}:{context.get('runAsGroup', user)}"]
         labels = pod_template(workload)["metadata"].get("labels", {})  # kubectl's stand-in selects pods by them
         args += [arg for key, value in labels.items() for arg in ("--label", f"{key}={value}")]
+        args += ["--label", f"{WORKLOAD_LABEL}={name}"]
         args += ["--read-only"] if context.get("readOnlyRootFilesystem") else []
         args += [arg for cap in context.get("capabilities", {}).get("drop", []) for arg in ("--cap-drop", cap)]
         args += ["--security-opt", "no-new-privileges"] if context.get("allowPrivilegeEscalation") is False else []

@@ -208,7 +208,11 @@ def workers(master: str) -> list[dict]:
     return httpx.get(f"{master}/stats/requests", timeout=10).json().get("workers", [])
 
 
-def test_a_promote_hot_swaps_what_the_service_answers_with_no_failed_request(lab: ContainerLab) -> None:
+def test_the_promote_button_hot_swaps_what_the_service_answers_with_no_failed_request(
+    lab: ContainerLab, tmp_path: Path
+) -> None:
+    """The Tiltfile's Promote button, its own command (kubectl exec in the service's pod), challenger to champion."""
+    (button,) = [b for b in evaluate({}).of("cmd_button") if b["name"] == "promote-button"]
     service = service_url(lab)
     assert classify(service)["version"] == "1"
     failures: list[str] = []
@@ -224,12 +228,9 @@ def test_a_promote_hot_swaps_what_the_service_answers_with_no_failed_request(lab
     sender = threading.Thread(target=traffic, daemon=True)
     sender.start()
     try:
-        promote = lab.engine.docker(
-            "run", "--rm", "--network", "host", "--read-only", "--tmpfs", "/tmp", "--env", "HOME=/tmp",
-            "--env", f"MLFLOW_TRACKING_URI={lab.url('mlflow', 5000)}", "inferlab/service:local",
-            "python", "-m", "services.registry", "promote", "2", "--alias", "champion",
-        )  # fmt: skip
-        assert "champion" in promote.stdout + promote.stderr
+        env = {**os.environ, **kubectl_stand_in(lab, tmp_path), "VERSION": "2", "ALIAS": "champion"}
+        promote = subprocess.run(button["argv"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        assert promote.returncode == 0, promote.stdout + promote.stderr
         until("the service answering with version 2", lambda: classify(service)["version"] == "2")
     finally:
         stop.set()
