@@ -98,7 +98,7 @@ def test_every_image_knows_the_project_s_version(engine: Engine, images: dict[st
 
 
 def test_the_image_holds_the_project_s_metadata_but_none_of_its_code(engine: Engine, images: dict[str, float]) -> None:
-    """The code runs from /app (Tilt syncs it there); a copy in the venv would shadow nothing but confuse."""
+    """The code runs from /app, where Tilt syncs each edit: a copy in the venv would be a stale second one."""
     script = "import services, importlib.metadata as m; print(services.__file__); print(m.files('inferlab'))"
     found = engine.docker("run", "--rm", "--network", "none", "inferlab/service:local", "python", "-c", script)
     path, files = found.stdout.splitlines()
