@@ -10,17 +10,14 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import onnxruntime as ort
+from mlflow.types import Schema, TensorSpec
 
 from services.inference.spec import ModelSpec, read_sidecar, sidecar_path
 from services.registry.errors import RegistryError
-
-if TYPE_CHECKING:
-    from mlflow.models import ModelSignature
-    from mlflow.types import TensorSpec
+from services.registry.signature import TensorSignature
 
 # onnxruntime's type names -> numpy dtypes, for the tensor types an image classifier may use.
 ORT_DTYPES = {
@@ -40,7 +37,7 @@ class ModelFile:
     sha256: str
     size_bytes: int
     spec: ModelSpec
-    signature: ModelSignature
+    signature: TensorSignature
     description: str
 
     @property
@@ -88,26 +85,15 @@ def describe(path: Path, spec: ModelSpec) -> ModelFile:
     )
 
 
-def signature_of(session: ort.InferenceSession) -> ModelSignature:
-    """MLflow's tensor signature of a session's inputs and outputs; symbolic dimensions become -1.
-
-    MLflow's signature types need pandas, which mlflow-skinny lacks: imported here, so that the commands
-    that never register (canary, status, promote) run on mlflow-skinny.
-    """
-    try:
-        from mlflow.models import ModelSignature
-        from mlflow.types import Schema
-    except ImportError as exc:
-        raise RegistryError(f"registering needs the full mlflow package (the `registry` extra): {exc}") from exc
-    return ModelSignature(
+def signature_of(session: ort.InferenceSession) -> TensorSignature:
+    """MLflow's tensor signature of a session's inputs and outputs; symbolic dimensions become -1."""
+    return TensorSignature(
         inputs=Schema([tensor_spec(i.name, i.shape, i.type) for i in session.get_inputs()]),
         outputs=Schema([tensor_spec(o.name, o.shape, o.type) for o in session.get_outputs()]),
     )
 
 
 def tensor_spec(name: str, shape: list, ort_type: str) -> TensorSpec:
-    from mlflow.types import TensorSpec
-
     if ort_type not in ORT_DTYPES:
         raise RegistryError(f"tensor {name!r} has type {ort_type}, which the registry does not describe")
     dims = tuple(dim if isinstance(dim, int) and dim >= 0 else -1 for dim in shape)
