@@ -11,9 +11,8 @@ import signal
 from collections.abc import Sequence
 from pathlib import Path
 
-import uvicorn
-
 from services.inference.app import create_app
+from services.inference.server import serve
 from services.inference.settings import ServiceSettings
 from services.inference.sources import is_registry_uri
 from services.settings_help import settings_help
@@ -49,14 +48,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # one the process then dies by the signal (exit 143) and supervisors report a clean stop as a crash.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        timeout_graceful_shutdown=settings.shutdown_grace_s,
-        # The body limit is enforced by the app (with a JSON 413); keep-alive as uvicorn's default.
-    )
+    serve(create_app(settings), settings)
 
 
 if __name__ == "__main__":

@@ -82,10 +82,7 @@ class Scheduler:
             if self._admitted + images > self.capacity - spare:
                 if not spare:
                     self.rejected += 1
-                raise Overloaded(
-                    f"The service is at capacity ({self.capacity} images in progress); retry shortly.",
-                    self.retry_after_s,
-                )
+                raise self._overloaded()
             self._admitted += images
         reservation = Reservation(self, images)
         token = _current.set(reservation)
@@ -95,9 +92,21 @@ class Scheduler:
             _current.reset(token)
             reservation.release()
 
-    def has_room(self) -> bool:
-        """Whether one more image would be admitted now: a cheap look, without reserving."""
-        return self._admitted < self.capacity
+    def refusal(self) -> Overloaded | None:
+        """Without reserving: the `Overloaded` (a counted rejection) that one more image would get now, if any.
+
+        For the server's door, which refuses before a request's body is read.
+        """
+        if self._admitted < self.capacity:
+            return None
+        with self._lock:
+            self.rejected += 1
+        return self._overloaded()
+
+    def _overloaded(self) -> Overloaded:
+        return Overloaded(
+            f"The service is at capacity ({self.capacity} images in progress); retry shortly.", self.retry_after_s
+        )
 
     async def run(
         self, fn: Callable[..., T], *args: object, holding: list[Reservation] | None = None

@@ -59,6 +59,20 @@ class ServiceSettings(BaseSettings):
     default_top_k: int = Field(5, ge=1, description="Predictions returned when the request does not say.")
     warmup_runs: int = Field(2, ge=0, description="Inference calls made on a blank image before ready.")
     shutdown_grace_s: float = Field(20.0, ge=0, description="Time given to requests in flight on SIGTERM.")
+    drain_s: float = Field(
+        0.5,
+        ge=0,
+        description="On SIGTERM, how long new requests (the listen backlog's) get 503 before the socket closes.",
+    )
+    max_connections: int = Field(
+        512, ge=1, description="Connections held at once; a new one beyond is answered 503 and closed."
+    )
+    header_timeout_s: float = Field(10.0, gt=0, description="Time a client has to send a request's headers (else 408).")
+    body_timeout_s: float = Field(
+        60.0, gt=0, description="Time a client has to send a request's body after its headers (else 408)."
+    )
+    max_header_bytes: int = Field(64 * 1024, ge=1024, description="Largest request line and headers (else 431).")
+    keep_alive_s: float = Field(5.0, gt=0, description="An idle kept-alive connection is closed after this.")
     log_level: str = Field("info", description="Log level of the service and its server.")
     tracking_uri: str = Field(
         default_factory=lambda: lab.url("mlflow"),
