@@ -38,8 +38,10 @@ def admin_password(path: Path) -> str:
     """The lab's admin password: made up on first use, then read back (owner-only file)."""
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(18) + "\n")
-        path.chmod(0o600)
+        # Created owner-only: a write then a chmod would leave it readable by others in between.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(18) + "\n")
     return path.read_text().strip()
 
 

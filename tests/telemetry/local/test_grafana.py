@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -60,6 +61,19 @@ def test_the_admin_password_is_made_once_and_kept_private(tmp_path: Path) -> Non
     path = tmp_path / "grafana" / "admin-password"
     first = admin_password(path)
     assert len(first) >= 20 and admin_password(path) == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_admin_password_is_never_readable_by_others_not_even_for_a_moment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Path, "chmod", lambda self, mode: None)  # no fixing up afterwards
+    umask = os.umask(0o022)  # the usual umask, whatever the shell's
+    try:
+        path = tmp_path / "admin-password"
+        admin_password(path)
+    finally:
+        os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
