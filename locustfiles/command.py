@@ -36,6 +36,11 @@ def _load_options(settings: LoadSettings) -> list[str]:
     return [*options, "--run-time", f"{settings.run_time or DEFAULT_SECONDS['none']:g}s"]
 
 
+def _local_workers(settings: LoadSettings) -> list[str]:
+    """Workers forked on this machine: their master listens for them on loopback only, not on every interface."""
+    return ["--processes", str(settings.workers), "--master-bind-host", "127.0.0.1"] if settings.workers else []
+
+
 def headless_command(settings: LoadSettings, run_dir: Path, python: str = sys.executable) -> list[str]:
     command = [
         *_locust(settings, python),
@@ -51,16 +56,13 @@ def headless_command(settings: LoadSettings, run_dir: Path, python: str = sys.ex
         "--stop-timeout",
         f"{STOP_TIMEOUT_S:g}",
     ]
-    if settings.workers:
-        command += ["--processes", str(settings.workers)]
-    return [*command, *_load_options(settings)]
+    return [*command, *_local_workers(settings), *_load_options(settings)]
 
 
 def web_command(settings: LoadSettings, python: str = sys.executable) -> list[str]:
     """Locust's web UI; its `/metrics` serves the collector (see hooks.py)."""
     command = [*_locust(settings, python), "--web-host", settings.web_host, "--web-port", str(settings.web_port)]
-    if settings.workers:
-        command += ["--processes", str(settings.workers)]
+    command += _local_workers(settings)
     return [*command, "--users", str(settings.users), "--spawn-rate", f"{settings.spawn_rate:g}"]
 
 

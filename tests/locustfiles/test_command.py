@@ -57,3 +57,9 @@ def test_run_directories_are_utc_timestamps() -> None:
 def test_a_run_is_stopped_not_long_after_its_shape_ends() -> None:
     assert 60 < deadline_s(LoadSettings(shape="steady", run_time=60)) <= 120
     assert deadline_s(LoadSettings(shape="ramp", users=8, ramp_step_users=2, ramp_step_s=20)) <= 80 + 60
+
+
+def test_local_workers_reach_their_master_on_loopback_only() -> None:
+    for command in (headless_command(LoadSettings(workers=2), RUN), web_command(LoadSettings(workers=2))):
+        assert option(command, "--master-bind-host") == "127.0.0.1"
+    assert "--master-bind-host" not in web_command(LoadSettings())
