@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 from litestar import Request
 from litestar.datastructures import UploadFile
+from litestar.exceptions import ClientException
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
 from services.inference.errors import BadInput, UnsupportedMediaType
 
 FIELD = "file"
 RAW_TYPES = ("image/", "application/octet-stream")
+# What Litestar says, with a 400, when a form has more parts than its limit, whatever the body's size.
+_PART_LIMIT_DETAIL = "Request Entity Too Large"
 HOW = f"Send images as multipart/form-data in the field '{FIELD}', or one image as a raw image/* body."
 
 
@@ -26,7 +29,13 @@ async def read_images(request: Request) -> list[tuple[str | None, bytes]]:
 
 
 async def _read_form(request: Request) -> list[tuple[str | None, bytes]]:
-    form = await request.form()
+    try:
+        form = await request.form()
+    except ClientException as exc:
+        if exc.status_code != 400 or exc.detail != _PART_LIMIT_DETAIL:  # a body over the size limit is a 413
+            raise
+        limit = request.app.multipart_form_part_limit
+        raise BadInput(f"The form has more than {limit:,} parts; send one '{FIELD}' part per image.") from None
     parts = form.getall(FIELD) if FIELD in form else []
     if not parts:
         raise BadInput(f"The form has no field '{FIELD}'. {HOW}")

@@ -91,6 +91,11 @@ def fp32_binary(values: np.ndarray) -> dict:
     return with_header_length(header + values.astype("<f4").tobytes(), str(len(header)))
 
 
+def many_parts(count: int) -> dict:
+    part = b'--b\r\nContent-Disposition: form-data; name="f"\r\n\r\nx\r\n'
+    return {"content": part * count + b"--b--\r\n", "headers": {"Content-Type": "multipart/form-data; boundary=b"}}
+
+
 def nested(depth: int, inner: str) -> str:
     return "[" * depth + inner + "]" * depth
 
@@ -118,6 +123,7 @@ BAD = {
     "body too large": (PREDICT, raw(b"\xff" * (MAX_BODY + 1)), 413, "65,536 bytes"),
     "top_k zero": (PREDICT + "?top_k=0", raw(GOOD_PNG, "image/png"), 400, "top_k"),
     "unknown model": (PREDICT + "?model=resnet", raw(GOOD_PNG, "image/png"), 404, "resnet"),
+    "form of over 1,000 parts": (BATCH, many_parts(1001), 400, "more than 1,000 parts"),
     "too many images": (BATCH, upload(*[("a.png", GOOD_PNG, "image/png")] * 5), 400, "limit is 4"),
     "batch as text": (BATCH, raw(b"a,b", "text/csv"), 415, "text/csv"),
     # v2: the document
