@@ -1,4 +1,5 @@
-"""Schemathesis against the live service's own OpenAPI schema: whatever it is sent, never a 5xx."""
+"""Schemathesis, all checks, against the live service's own OpenAPI schema: never a 5xx, every answer
+as documented (status and body), schema-invalid requests refused."""
 
 from __future__ import annotations
 
@@ -14,15 +15,22 @@ from tests.live import LiveProcess
 pytestmark = pytest.mark.integration
 
 # Path parameters pinned to the served model, so that fuzzed bodies reach the decoders instead of a 404.
+# A schema-valid request may still be refused with a 400 or 413: JSON Schema can say "binary" or "a
+# list of numbers", not "a decodable image" or "as many numbers as the shape says".
 CONFIG = """
 [parameters]
 "path.name" = "tiny"
 "path.version" = "1"
+
+[checks.positive_data_acceptance]
+expected-statuses = ["2XX", "400", "404", "413"]
 """
 
 
 @pytest.mark.timeout(120)
-def test_no_server_errors_on_generated_requests(tiny_server: LiveProcess, tmp_path: Path) -> None:
+def test_generated_requests_get_documented_answers_and_no_server_error(
+    tiny_server: LiveProcess, tmp_path: Path
+) -> None:
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG)
     command = [
@@ -33,7 +41,11 @@ def test_no_server_errors_on_generated_requests(tiny_server: LiveProcess, tmp_pa
         "run",
         f"{tiny_server.url}/schema/openapi.json",
         "--checks",
-        "not_a_server_error",
+        "all",
+        # Not the coverage phase: on CPython 3.11 it crashes inside Hypothesis (SystemError from
+        # ast.parse while describing a strategy of the infer body), a fault of the tools, not the service.
+        "--phases",
+        "examples,fuzzing,stateful",
         "--max-examples",
         "25",
         "--seed",

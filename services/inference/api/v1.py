@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
+from services.inference.api.openapi import error_responses
 from services.inference.api.schemas import (
     BatchItem,
     BatchResponse,
@@ -20,6 +21,7 @@ from services.inference.dataplane import Classification, DataPlane
 from services.inference.errors import BadInput
 
 Plane = NamedDependency[DataPlane]
+UPLOAD_ERRORS = error_responses(400, 404, 413, 415, 503)
 TopK = Annotated[int | None, Parameter(ge=1, le=1000, description="How many classes to return.")]
 ModelName = Annotated[str | None, Parameter(description="Model name (default: the service's default).")]
 Version = Annotated[str | None, Parameter(description="Model version (default: the model's first).")]
@@ -29,7 +31,7 @@ class PredictController(Controller):
     path = "/v1"
     tags = ["v1: upload API"]
 
-    @post("/predict", status_code=200, operation_class=SingleUploadOperation)
+    @post("/predict", status_code=200, operation_class=SingleUploadOperation, responses=UPLOAD_ERRORS)
     async def predict(
         self,
         request: Request,
@@ -45,7 +47,7 @@ class PredictController(Controller):
         result = await dataplane.classify(images[0][1], top_k or dataplane.default_top_k, model, version)
         return PredictResponse.from_classification(result)
 
-    @post("/predict/batch", status_code=200, operation_class=BatchUploadOperation)
+    @post("/predict/batch", status_code=200, operation_class=BatchUploadOperation, responses=UPLOAD_ERRORS)
     async def predict_batch(
         self,
         request: Request,

@@ -18,6 +18,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from services.inference.api.openapi import InferOperation, error_responses
 from services.inference.api.v2_codec import (
     HEADER_LENGTH,
     RequestedOutput,
@@ -34,6 +35,7 @@ EXTENSIONS = ["binary_tensor_data", "classification"]
 # Parsing a JSON tensor of one 224 px image takes tens of milliseconds: off the event loop.
 _PARSE_IN_THREAD_BYTES = 64 * 1024
 Plane = NamedDependency[DataPlane]
+INFER_ERRORS = error_responses(400, 404, 413, 503)
 MODEL_PATHS = ["/models/{name:str}", "/models/{name:str}/versions/{version:str}"]
 
 
@@ -70,7 +72,7 @@ class OpenInferenceController(Controller):
         ready = dataplane.repository.ready
         return Response({"ready": ready}, status_code=200 if ready else 503)
 
-    @get(MODEL_PATHS)
+    @get(MODEL_PATHS, responses=error_responses(404))
     async def model_metadata(self, request: Request, dataplane: Plane, name: FromPath[str]) -> dict[str, Any]:
         model = dataplane.model(name, _version(request))
         spec = model.spec
@@ -83,12 +85,12 @@ class OpenInferenceController(Controller):
             "outputs": [{"name": spec.output_name, "datatype": "FP32", "shape": [-1, len(spec.labels)]}],
         }
 
-    @get(_suffixed("/ready"))
+    @get(_suffixed("/ready"), responses=error_responses(404))
     async def model_ready(self, request: Request, dataplane: Plane, name: FromPath[str]) -> Response:
         model = dataplane.model(name, _version(request))
         return Response({"name": model.name, "ready": model.ready}, status_code=200 if model.ready else 503)
 
-    @post(_suffixed("/infer"), status_code=200)
+    @post(_suffixed("/infer"), status_code=200, operation_class=InferOperation, responses=INFER_ERRORS)
     async def infer(self, request: Request, dataplane: Plane, name: FromPath[str]) -> Response:
         dataplane.model(name, _version(request))  # an unknown model is a 404 before its body is read
         body = await request.body()

@@ -53,3 +53,34 @@ def test_predict_documents_its_query_and_response(schema: dict):
     assert {p["name"] for p in operation["parameters"]} == {"top_k", "model", "version"}
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("PredictResponse")
     assert operation["tags"] == ["v1: upload API"]
+
+
+def error_schema(schema: dict, operation: dict, status: str) -> dict:
+    reference = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+    return schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
+
+
+@pytest.mark.parametrize(
+    ("path", "statuses"),
+    [
+        ("/v1/predict", {"400", "404", "413", "415", "503"}),
+        ("/v1/predict/batch", {"400", "404", "413", "415", "503"}),
+        ("/v2/models/{name}/infer", {"400", "404", "413", "503"}),
+        ("/v2/models/{name}/versions/{version}/infer", {"400", "404", "413", "503"}),
+    ],
+)
+def test_errors_are_documented_as_the_service_sends_them(schema: dict, path: str, statuses: set[str]):
+    operation = schema["paths"][path]["post"]
+    assert statuses <= set(operation["responses"])
+    for status in statuses:
+        body = error_schema(schema, operation, status)
+        assert body["required"] == ["error"] and set(body["properties"]) == {"error"}
+
+
+def test_infer_documents_its_request_body(schema: dict):
+    body = schema["paths"]["/v2/models/{name}/infer"]["post"]["requestBody"]
+    assert body["required"] is True
+    assert set(body["content"]) == {"application/json", "application/octet-stream"}
+    request = body["content"]["application/json"]["schema"]
+    assert request["required"] == ["inputs"]
+    assert request["properties"]["inputs"]["items"]["required"] == ["name", "datatype", "shape"]
