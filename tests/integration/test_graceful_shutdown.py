@@ -67,7 +67,8 @@ def refuses_connections(url: str) -> bool:
 @pytest.mark.timeout(90)
 def test_sigterm_drains_requests_in_flight_then_exits_cleanly(tmp_path: Path) -> None:
     model = write_slow_classifier(tmp_path)
-    env = {"INFERLAB_WORKERS": "1", "INFERLAB_WARMUP_RUNS": "0"}
+    # No drain: the listening socket closes at once (test_shutdown_answers tests the drain's 503s).
+    env = {"INFERLAB_WORKERS": "1", "INFERLAB_WARMUP_RUNS": "0", "INFERLAB_DRAIN_S": "0"}
     with inference_server([model], tmp_path, env=env) as server:
         uploads = [Upload(server.url) for _ in range(REQUESTS)]
         for upload in uploads:
