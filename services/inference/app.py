@@ -43,6 +43,7 @@ def model_builder(settings: ServiceSettings) -> Callable[[ModelFiles, Identity],
             intra_op_threads=settings.intra_op_threads,
             max_image_pixels=settings.max_image_pixels,
             decode_side_factor=settings.decode_side_factor,
+            decode_floor_side=settings.decode_floor_side,
             request_decode_images=settings.request_decode_images,
             identity=identity,
         )

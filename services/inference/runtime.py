@@ -68,6 +68,7 @@ class OnnxClassifier:
         intra_op_threads: int = 1,
         max_image_pixels: int = 50_000_000,
         decode_side_factor: float = 16.0,
+        decode_floor_side: int = 2048,
         request_decode_images: float = 4.0,
         identity: Identity | None = None,
     ):
@@ -75,6 +76,7 @@ class OnnxClassifier:
         self.intra_op_threads = intra_op_threads
         self.max_image_pixels = max_image_pixels
         self.decode_side_factor = decode_side_factor
+        self.decode_floor_side = decode_floor_side
         self.request_decode_images = request_decode_images
         self.identity = identity or Identity()
         self.ready = False
@@ -157,8 +159,15 @@ class OnnxClassifier:
 
     @property
     def decode_budget(self) -> int:
-        """Most pixels one image may take to decode: `decode_side_factor` times, per side, what the model uses."""
-        return round((self.decode_side_factor * preprocessing.min_decode_side(self.spec.preprocess)) ** 2)
+        """Most pixels one image may take to decode: `decode_side_factor` times, per side, what the model uses.
+
+        Never less than `decode_floor_side` a side: a model with a small input (a tiny test model, a 32 px
+        classifier) still takes the photos people have, and the floor is cheap to decode.
+        """
+        side = max(
+            self.decode_side_factor * preprocessing.min_decode_side(self.spec.preprocess), self.decode_floor_side
+        )
+        return round(side**2)
 
     @property
     def request_decode_budget(self) -> int:

@@ -52,6 +52,12 @@ class ServiceSettings(BaseSettings):
         description="Largest image decoded, per side, in multiples of what the model uses (16: 4096 px for a "
         "224 px model; JPEGs count at their reduced decoding size); bigger ones are refused (413).",
     )
+    decode_floor_side: int = Field(
+        2048,
+        ge=0,
+        description="Pixels a side under which no image is refused by the decode budget, whatever the model's "
+        "input size (a small model still takes ordinary photos).",
+    )
     request_decode_images: float = Field(
         4.0, gt=0, description="Pixels one request may decode in all, in images of the largest size (else 413)."
     )

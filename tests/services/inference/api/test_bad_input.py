@@ -227,7 +227,9 @@ BAD = {
 
 @pytest.fixture(scope="module")
 def service(tiny_model_file: Path, settings_for) -> Iterator[TestClient]:
-    settings = settings_for([tiny_model_file], max_body_bytes=MAX_BODY, max_image_pixels=1_000_000, max_batch_images=4)
+    settings = settings_for(
+        [tiny_model_file], max_body_bytes=MAX_BODY, max_image_pixels=1_000_000, max_batch_images=4, decode_floor_side=0
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 
@@ -265,7 +267,7 @@ def test_wrong_routes(service: TestClient, method: str, path: str, status: int):
 
 @pytest.fixture(scope="module")
 def budget_service(tiny_model_file: Path, settings_for) -> Iterator[TestClient]:
-    settings = settings_for([tiny_model_file], max_batch_images=4, request_decode_images=2)
+    settings = settings_for([tiny_model_file], max_batch_images=4, request_decode_images=2, decode_floor_side=0)
     with TestClient(create_app(settings)) as client:
         yield client
 
