@@ -23,16 +23,18 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 META = "__meta_kubernetes_pod_"
 
 
-def pod(name: str, app: str, phase: str = "Running", **annotations: str) -> dict:
+def pod(name: str, app: str, phase: str = "Running", port: int = 8080, **annotations: str) -> dict:
     labels = {f"{META}name": name, f"{META}label_app_kubernetes_io_name": app, f"{META}phase": phase}
+    labels |= {f"{META}container_port_number": str(port)}
     labels |= {f"{META}annotation_prometheus_io_{key}": value for key, value in annotations.items()}
-    return {"targets": ["10.0.0.7:8080"], "labels": {"__meta_kubernetes_namespace": "inferlab", **labels}}
+    return {"targets": [f"10.0.0.7:{port}"], "labels": {"__meta_kubernetes_namespace": "inferlab", **labels}}
 
 
 PODS = [
     pod("inference-7d9f", "inference", scrape="true", port="8000", path="/metrics"),
     pod("ui-5c4b", "ui"),  # no annotation: not scraped
     pod("inference-new", "inference", phase="Pending", scrape="true", port="8000"),  # no IP yet
+    pod("pushgateway-6f2a", "pushgateway", port=9091),  # its own job, not by annotation
 ]
 
 
@@ -64,5 +66,25 @@ def test_annotated_running_pods_are_scraped_as_their_app(tmp_path: Path) -> None
         "namespace": "inferlab",
         "pod": "inference-7d9f",
     }
-    dropped = [t["discoveredLabels"][f"{META}name"] for t in targets["droppedTargets"]]
-    assert sorted(dropped) == ["inference-new", "ui-5c4b"]
+    dropped = [t["discoveredLabels"] for t in targets["droppedTargets"]]
+    by_pods_job = [labels[f"{META}name"] for labels in dropped if labels["job"] == "kubernetes-pods"]
+    assert sorted(by_pods_job) == ["inference-new", "pushgateway-6f2a", "ui-5c4b"]
+
+
+def test_the_pushgateway_pod_is_scraped_with_its_pushed_labels_honoured(tmp_path: Path) -> None:
+    pods_file, port = tmp_path / "pods.json", free_port()
+    pods_file.write_text(json.dumps(PODS))
+    config = file_discovered(kubernetes_config(), pods_file, port)
+    [job] = [job for job in config["scrape_configs"] if job["job_name"] == "pushgateway"]
+    assert job["honor_labels"] is True
+    with prometheus_process(config, port, tmp_path) as server, httpx.Client(base_url=server.url, timeout=5.0) as client:
+
+        def undiscovered() -> list[str]:
+            active = api(client, "targets")["activeTargets"]
+            return [] if any(t["scrapePool"] == "pushgateway" for t in active) else ["no pushgateway target yet"]
+
+        assert not poll(undiscovered, 15.0)
+        targets = api(client, "targets")
+    [active] = [t for t in targets["activeTargets"] if t["scrapePool"] == "pushgateway"]
+    assert active["scrapeUrl"] == "http://10.0.0.7:9091/metrics"
+    assert {k: active["labels"][k] for k in ("job", "pod")} == {"job": "pushgateway", "pod": "pushgateway-6f2a"}
