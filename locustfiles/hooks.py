@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import gevent
 from flask import Response
 from gevent.pywsgi import WSGIServer
 from locust.env import Environment
@@ -17,11 +18,13 @@ from locust.runners import MasterRunner, WorkerRunner
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, make_wsgi_app
 
 from locustfiles import users
+from locustfiles.announce import announce
 from locustfiles.collector import figures_of, register
 from locustfiles.selection import selected_users
 from locustfiles.settings import LoadSettings
 
 log = logging.getLogger(__name__)
+LAST_SCRAPE_S = 2.5  # a little over the lab's scrape interval for Locust (2 s)
 
 
 def install(events: Events, settings: LoadSettings) -> None:
@@ -55,5 +58,17 @@ def serve_metrics(environment: Environment, runner: Any, web_ui: Any, settings: 
     elif settings.metrics_port is not None:
         server = WSGIServer((settings.web_host, settings.metrics_port), make_wsgi_app(registry), log=None)
         server.start()
-        log.info("Locust's figures for Prometheus at http://%s:%d/metrics", settings.web_host, server.server_port)
-        environment.events.quitting.add_listener(lambda **_: server.stop(timeout=1))
+        address = f"{settings.web_host}:{server.server_port}"
+        log.info("Locust's figures for Prometheus at http://%s/metrics", address)
+        target = None
+        if settings.targets_dir is not None:
+            run = settings.report_dir.name if settings.report_dir else "headless"
+            target = announce(settings.targets_dir, address, {"load_test": run})
+
+        def stop(**_: Any) -> None:
+            gevent.sleep(LAST_SCRAPE_S)  # the final figures reach Prometheus before the target goes
+            if target is not None:
+                target.unlink(missing_ok=True)
+            server.stop(timeout=1)
+
+        environment.events.quitting.add_listener(stop)

@@ -75,7 +75,14 @@ class LoadSettings(BaseSettings):
     web_host: str = Field("127.0.0.1", description="Address of Locust's web UI (locustfiles.web).")
     web_port: int = Field(default_factory=lambda: lab.port("locust"), description="Port of Locust's web UI.")
     metrics_port: int | None = Field(
-        None, ge=0, le=65535, description="Headless runs: serve /metrics here (the web UI serves it on its own port)."
+        0,
+        ge=0,
+        le=65535,
+        description="Headless runs: serve /metrics on this port (0: any free one; the web UI serves it on its own).",
+    )
+    targets_dir: Path | None = Field(
+        default_factory=lab.load_test_targets,
+        description="Headless runs: announce /metrics here, for the lab's Prometheus (file_sd).",
     )
 
     @field_validator("run_time", mode="before")

@@ -1,7 +1,9 @@
 """Load: what Locust offers and what the service sees, side by side, during a load test.
 
-Locust's figures come from `locustfiles.collector` on Locust's web UI (`/metrics`); their names are
-spelled here, as that collector writes them (a test checks the two agree).
+Locust's figures come from `locustfiles.collector`: on Locust's web UI (`/metrics`), and on each
+headless run (`make load`), which Prometheus finds while it lasts (file_sd). Several may be scraped
+at once (the idle web UI beside a headless run), so the panels add them up. Their names are spelled
+here, as that collector writes them (a test checks the two agree).
 """
 
 from __future__ import annotations
@@ -21,14 +23,22 @@ LOCUST_NAMES = (LOCUST_USERS, LOCUST_RATE, LOCUST_TOTAL_RATE, LOCUST_FAILURES, L
 
 
 def _locust_quantile(q: int) -> Target:
-    return Target(promql.series(LOCUST_RESPONSE_TIME, f'quantile="{q / 100:g}"'), f"Locust p{q}")
+    """The slowest of the runs scraped (usually one is running): a quantile cannot be added up."""
+    matcher = f'quantile="{q / 100:g}"'
+    return Target(f"max({promql.series(LOCUST_RESPONSE_TIME, matcher)})", f"Locust p{q}")
 
 
-USERS = Panel("Simulated users", "Users Locust runs right now.", (Target(LOCUST_USERS, "users"),), COUNT, width=8)
+USERS = Panel(
+    "Simulated users",
+    "Users Locust runs right now.",
+    (Target(promql.sum_by([], LOCUST_USERS), "users"),),
+    COUNT,
+    width=8,
+)
 OFFERED = Panel(
     "Offered rate (Locust)",
     "Requests per second Locust sends, by request name (its ~10 s window), and in total.",
-    (Target(LOCUST_RATE, "{{name}}"), Target(LOCUST_TOTAL_RATE, "total")),
+    (Target(promql.sum_by(["name"], LOCUST_RATE), "{{name}}"), Target(promql.sum_by([], LOCUST_TOTAL_RATE), "total")),
     REQUESTS_PER_S,
     width=16,
 )

@@ -33,6 +33,7 @@ def load_environment(server: LiveProcess, runs_dir: Path, **settings: object) ->
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
     defaults = {"users": 4, "spawn_rate": 4, "run_time": 3, "bad_input_interval_s": 0.1}
     defaults |= {"wait_min_s": 0.05, "wait_max_s": 0.2, "host": server.url, "runs_dir": runs_dir}
+    defaults |= {"targets_dir": runs_dir.parent / "targets"}  # never the lab's own data/load-tests
     return inherited | {f"{ENV_PREFIX}{k.upper()}": str(v) for k, v in (defaults | settings).items()}
 
 
@@ -80,13 +81,25 @@ def requests_seen(metrics_url: str, deadline_s: float) -> float:
     return 0
 
 
+def announced(targets_dir: Path) -> list[tuple[str, dict[str, str]]]:
+    """The (address, labels) of every file_sd target a run announced there."""
+    found = []
+    for path in sorted(targets_dir.glob("*.json")):
+        found += [(address, group["labels"]) for group in json.loads(path.read_text()) for address in group["targets"]]
+    return found
+
+
 def test_a_short_run_leaves_its_reports_with_no_failure(tiny_server: LiveProcess, tmp_path: Path) -> None:
     """All users for 3 s: reports written, /metrics counting, and every bad request got the 4xx it deserved."""
     metrics_port, log = free_port(), tmp_path / "run.log"
     process = start_run(load_environment(tiny_server, tmp_path / "runs", metrics_port=metrics_port), log)
     counted = requests_seen(f"http://127.0.0.1:{metrics_port}/metrics", deadline_s=15)
+    during = announced(tmp_path / "targets")
     assert finish(process, log) == 0, log.read_text(errors="replace")[-3000:]
     assert counted > 0, "the run's /metrics never counted a request"
+    # Prometheus found the run through its file_sd target while it lasted; the target is gone with it.
+    assert during == [(f"127.0.0.1:{metrics_port}", {"load_test": only_run(tmp_path / "runs").name})]
+    assert announced(tmp_path / "targets") == []
 
     run_dir = only_run(tmp_path / "runs")
     for name in ("locust_stats.csv", "locust_stats_history.csv", "locust_failures.csv", "report.html"):
