@@ -28,6 +28,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from services.inference.accesslog import quiet_probes
 from services.inference.errors import Overloaded
 from services.inference.settings import ServiceSettings
 
@@ -286,4 +287,5 @@ def serve(app: Any, settings: ServiceSettings) -> None:
         # No limit_concurrency: the protocol bounds connections itself, and one connection runs at
         # most one request at a time. The body limit is the app's (with a JSON 413).
     )
+    quiet_probes(settings.log_probes)  # after uvicorn's Config, which configures its loggers
     DrainingServer(config, door, settings.drain_s).run()

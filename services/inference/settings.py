@@ -80,6 +80,9 @@ class ServiceSettings(BaseSettings):
     max_header_bytes: int = Field(64 * 1024, ge=1024, description="Largest request line and headers (else 431).")
     keep_alive_s: float = Field(5.0, gt=0, description="An idle kept-alive connection is closed after this.")
     log_level: str = Field("info", description="Log level of the service and its server.")
+    log_probes: bool = Field(
+        False, description="Log scrapes, health probes and registry polls too (off: they would drown the rest)."
+    )
     tracking_uri: str = Field(
         default_factory=lambda: lab.url("mlflow"),
         validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "INFERLAB_TRACKING_URI"),

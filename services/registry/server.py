@@ -41,6 +41,7 @@ def server_command(settings: RegistrySettings) -> list[str]:
         "--serve-artifacts",
         *("--host", settings.host, "--port", str(settings.port)),
         *("--workers", str(settings.server_workers)),
+        *(() if settings.log_probes else ("--uvicorn-opts", "--no-access-log")),
     ]
 
 

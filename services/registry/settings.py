@@ -50,6 +50,11 @@ class RegistrySettings(BaseSettings):
         REPO / "data" / "mlflow", description="`server`: where its sqlite database and artifacts live."
     )
     server_workers: int = Field(1, ge=1, description="`server`: uvicorn workers (each one is a whole MLflow).")
+    log_probes: bool = Field(
+        False,
+        validation_alias=AliasChoices("INFERLAB_LOG_PROBES", "INFERLAB_REGISTRY_LOG_PROBES", "log_probes"),
+        description="`server`: keep MLflow's access log (off: the service's alias polls would drown the console).",
+    )
     startup_timeout_s: float = Field(180.0, gt=0, description="`server`: longest wait for MLflow to answer.")
     service_url: str = Field(
         default_factory=lambda: lab.url("service"), description="`canary`: the inference service to check."

@@ -92,3 +92,9 @@ def test_a_taken_port_is_refused_before_mlflow_starts(tmp_path: Path) -> None:
         with pytest.raises(RegistryError, match="is taken already"):
             run_server(settings)
     assert not (tmp_path / "mlflow").exists()
+
+
+def test_mlflows_access_log_is_off_unless_probes_are_logged(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert server_command(RegistrySettings())[-2:] == ["--uvicorn-opts", "--no-access-log"]
+    monkeypatch.setenv("INFERLAB_LOG_PROBES", "true")  # the lab-wide switch, as the service reads it
+    assert "--no-access-log" not in server_command(RegistrySettings())
