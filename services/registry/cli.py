@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from services.registry.errors import ERROR, RegistryError
 from services.registry.settings import ALIASES, RegistrySettings
 from services.settings_help import settings_help
+from telemetry.canary import SCHEDULE_S
 
 
 def parser() -> argparse.ArgumentParser:
@@ -47,6 +48,14 @@ def parser() -> argparse.ArgumentParser:
     canary.add_argument("--pushgateway", dest="pushgateway_url", help="Pushgateway URL ('' for none)")
     canary.add_argument("--min-accuracy", type=float, help="fail under this top-1 accuracy")
     canary.add_argument("--rounds", dest="canary_rounds", type=int, help="passes over the photos")
+    canary.add_argument(
+        "--every",
+        type=float,
+        nargs="?",
+        const=float(SCHEDULE_S),
+        metavar="SECONDS",
+        help=f"wait for the service, then check every SECONDS until stopped (default {SCHEDULE_S})",
+    )
     return root
 
 

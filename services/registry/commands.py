@@ -19,6 +19,7 @@ from services.registry.canary_record import record_canary
 from services.registry.errors import BELOW_THRESHOLD, ERROR, OK, RegistryError
 from services.registry.register import register
 from services.registry.samples import load_labelled
+from services.registry.schedule import run_every, stop_on_signals, wait_until_ready
 from services.registry.server import run_server
 from services.registry.settings import ALIASES, RegistrySettings
 from services.registry.store import connect
@@ -59,6 +60,17 @@ def server_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
 
 
 def canary_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+    """Once, or with `--every`: after the service is ready, again every interval until stopped."""
+    if not getattr(args, "every", None):
+        return canary_once(settings)
+    with stop_on_signals() as stop, httpx.Client(timeout=settings.request_timeout_s) as http:
+        print(f"canary: every {args.every:g} s once {settings.service_url} is ready", flush=True)
+        if not wait_until_ready(http, settings.service_url, stop):
+            return OK
+        return run_every(lambda: canary_once(settings), args.every, stop)
+
+
+def canary_once(settings: RegistrySettings) -> int:
     """Check, then record in MLflow and push; a failed record is reported, but the verdict comes first."""
     photos = load_labelled(settings.labels_file)
     with httpx.Client(timeout=settings.request_timeout_s) as http:
