@@ -20,6 +20,11 @@ def load_test_targets(data: Path = DATA) -> Path:
     return data / "load-tests"
 
 
+def skip_note(component: str, data: Path = DATA) -> Path:
+    """Where a tool that could not start says why, for the lab's console (`lab/console.py`)."""
+    return data / "skipped" / f"{component}.txt"
+
+
 @cache
 def components() -> dict[str, dict[str, Any]]:
     return {name: spec for name, spec in json.loads(LAB_FILE.read_text()).items() if not name.startswith("_")}

@@ -14,9 +14,11 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from services import lab
 from telemetry.local.grafana import grafana_launch
-from telemetry.local.launch import Launch, port_taken
+from telemetry.local.launch import DATA, Launch, port_taken
 from telemetry.local.prometheus import prometheus_launch
 from telemetry.local.pushgateway import pushgateway_launch
 from telemetry.local.settings import ToolsSettings
@@ -44,19 +46,24 @@ def checked(launch: Launch) -> Launch:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m telemetry.local", description=__doc__)
     parser.add_argument("tool", choices=sorted(LAUNCHES))
-    finder = ToolFinder(ToolsSettings())
-    launch = LAUNCHES[parser.parse_args(argv).tool](which=finder)
+    settings = ToolsSettings()
+    finder = ToolFinder(settings)
+    launch = LAUNCHES[parser.parse_args(argv).tool](which=finder, data=settings.data_dir)
     if launch.skipped and finder.problems:
         launch = dataclasses.replace(launch, skipped=f"{launch.skipped}; {'; '.join(finder.problems)}")
-    return run(launch)
+    return run(launch, settings.data_dir)
 
 
-def run(launch: Launch) -> int:
+def run(launch: Launch, data: Path = DATA) -> int:
     """Become the tool (exec, so honcho's signals reach it), or say why not and wait."""
     launch = checked(launch)
+    note = lab.skip_note(launch.tool, data)
+    note.unlink(missing_ok=True)
     if launch.skipped:
-        print(f"{launch.tool} skipped: {launch.skipped}. To run it: {launch.hint}. The rest of the lab runs on.")
-        sys.stdout.flush()
+        message = f"{launch.tool} skipped: {launch.skipped}. To run it: {launch.hint}."
+        note.parent.mkdir(parents=True, exist_ok=True)
+        note.write_text(message + "\n")
+        print(f"{message} The rest of the lab runs on.", flush=True)
         return wait_for_stop()
     for directory in launch.directories:
         directory.mkdir(parents=True, exist_ok=True)

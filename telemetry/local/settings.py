@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from telemetry.local.launch import REPO
+from telemetry.local.launch import DATA, REPO
 
 
 class ToolsSettings(BaseSettings):
@@ -17,4 +17,5 @@ class ToolsSettings(BaseSettings):
 
     dir: Path = Field(REPO / ".cache" / "tools", description="Cache of the fetched release archives, unpacked.")
     fetch: bool = Field(True, description="Fetch a tool's official release when it is not on PATH (false: never).")
+    data_dir: Path = Field(DATA, description="The lab's state: each tool's data, and a note of why a tool was skipped.")
     timeout_s: float = Field(30.0, gt=0, description="Longest wait for the release host to answer or send data.")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from services import lab
 from telemetry.local import __main__ as local
 from telemetry.local.launch import Launch, port_taken
 from telemetry.local.prometheus import prometheus_launch
@@ -22,14 +23,19 @@ STILL_WAITING_S = 0.5
 
 def test_a_tool_that_can_start_replaces_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     launch = prometheus_launch(which=lambda name: "/opt/bin/prometheus", data=tmp_path)
-    monkeypatch.setitem(local.LAUNCHES, "prometheus", lambda which: launch)
+    monkeypatch.setitem(local.LAUNCHES, "prometheus", lambda which, data: launch)
     monkeypatch.setattr(local, "port_taken", lambda port: False)
+    monkeypatch.setenv("INFERLAB_TOOLS_DATA_DIR", str(tmp_path))
+    old_note = lab.skip_note("prometheus", tmp_path)
+    old_note.parent.mkdir(parents=True)
+    old_note.write_text("prometheus skipped: a past run's reason\n")
     execs = []
     monkeypatch.setattr(os, "execve", lambda path, argv, env: execs.append((path, argv, env)))
     local.main(["prometheus"])
     [(path, argv, _)] = execs
     assert (path, argv) == ("/opt/bin/prometheus", launch.command)
     assert (tmp_path / "prometheus").is_dir()
+    assert not old_note.exists(), "a started tool must not keep a past run's skip note for the console"
 
 
 def test_a_taken_port_skips_the_tool_with_the_reason() -> None:
@@ -59,6 +65,7 @@ def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path, tool: 
         "PYTHONUNBUFFERED": "1",
         "INFERLAB_TOOLS_FETCH": "false",
         "INFERLAB_TOOLS_DIR": str(tmp_path / "tools"),
+        "INFERLAB_TOOLS_DATA_DIR": str(tmp_path / "data"),
     }
     command = [sys.executable, "-m", "telemetry.local", tool]
     with subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True) as process:
@@ -71,6 +78,7 @@ def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path, tool: 
     assert "fetching" in first_line and "is off (INFERLAB_TOOLS_FETCH=false)" in first_line
     assert still_running
     assert code == 0
+    assert lab.skip_note(tool, tmp_path / "data").read_text() == first_line.split(" The rest")[0] + "\n"
 
 
 def test_the_launcher_needs_neither_the_grafana_sdk_nor_yaml() -> None:
