@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 
 PROBE_PATHS = frozenset({"/metrics", "/v2/health/live", "/v2/health/ready"})
-QUIET_LOGGERS = ("httpx", "httpcore", "urllib3")  # the registry watcher's polls, one line each
+# The registry watcher's polls, one line each; urllib3 (MLflow's client) warns of every retry while the
+# registry starts, which the watcher already reports as "waiting for ...".
+QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "urllib3": logging.ERROR}
 
 
 def probe_path(record: logging.LogRecord) -> str | None:
@@ -32,5 +34,5 @@ def quiet_probes(log_probes: bool) -> None:
     if log_probes:
         return
     logging.getLogger("uvicorn.access").addFilter(ProbeFilter())
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name, level in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)

@@ -77,3 +77,19 @@ def test_with_reload_off_it_becomes_the_command(tmp_path: Path) -> None:
 def test_paths_and_a_command_are_both_needed(argv: list[str]) -> None:
     with pytest.raises(SystemExit, match=r"usage|no such path"):
         split(argv)
+
+
+def test_a_command_that_ends_is_reported_and_restarts_on_the_next_edit(tmp_path: Path) -> None:
+    (tmp_path / "module.py").write_text("A = 1\n")
+    log = tmp_path / "out.log"
+    command = [sys.executable, "-m", "lab.reload", str(tmp_path), "--", sys.executable, "-c", "print('started')"]
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=out)
+    try:
+        until(lambda: "exited (0); it restarts on the next edit" in log.read_text(), 10)
+        (tmp_path / "module.py").write_text("A = 2\n")
+        until(lambda: starts(log) == 2, 10)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(8) == 0
+    finally:
+        process.kill()
