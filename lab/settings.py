@@ -16,7 +16,7 @@ class ConsoleSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INFERLAB_CONSOLE_", env_ignore_empty=True, extra="ignore")
 
     wait_s: float = Field(
-        300.0, gt=0, description="Longest wait for every component before the block is printed with what is missing."
+        180.0, gt=0, description="Longest wait for every component before the block is printed with what is missing."
     )
     poll_s: float = Field(1.0, gt=0, description="Pause between readiness checks while the lab starts.")
     watch_s: float = Field(5.0, gt=0, description="Pause between checks once up: a component that stops is named.")

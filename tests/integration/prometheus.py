@@ -6,6 +6,8 @@ every wait is bounded.
 
 from __future__ import annotations
 
+import json
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +17,8 @@ from typing import Any
 import httpx
 import yaml
 
+from telemetry.grafana.paths import dashboard_path
+from telemetry.panels import DASHBOARDS
 from tests.binaries import debian_binary
 from tests.live import LiveProcess, live_process
 
@@ -55,3 +59,23 @@ def poll(check: Callable[[], list[str]], timeout_s: float, every_s: float = 0.5)
         time.sleep(every_s)
         problems = check()
     return problems
+
+
+def committed_targets() -> list[tuple[str, str, str]]:
+    """(dashboard, panel, expression) of every target in the committed Grafana JSON."""
+    found = []
+    for dashboard in DASHBOARDS:
+        model = json.loads(dashboard_path(dashboard.uid).read_text())
+        panels = [panel for panel in model["panels"] if panel["type"] != "row"]
+        found += [(dashboard.uid, panel["title"], target["expr"]) for panel in panels for target in panel["targets"]]
+    return found
+
+
+def shows_something(result: list[dict[str, Any]]) -> bool:
+    """At least one series with a finite value: NaN (an empty histogram window) draws nothing."""
+    return any(math.isfinite(float(series["value"][1])) for series in result)
+
+
+def drew_something(result: list[dict[str, Any]]) -> bool:
+    """A range query's answer with at least one finite point: the panel drew a line over the window."""
+    return any(math.isfinite(float(value)) for series in result for _, value in series["values"])

@@ -11,8 +11,6 @@ with the lab's rules.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import sys
 import threading
@@ -27,13 +25,12 @@ import pytest
 from locustfiles.settings import ENV_PREFIX
 from telemetry import instruments as i
 from telemetry import jobs
-from telemetry.grafana.paths import dashboard_path
 from telemetry.panels import CANARY_DASHBOARD, DASHBOARDS, REGISTRY_DASHBOARD
 from telemetry.prometheus.alerts import ALERTS
 from telemetry.prometheus.config import local_config
 from telemetry.prometheus.paths import RULES_DIR
 from telemetry.recorded import ALL as RECORDED
-from tests.integration.prometheus import api, instant, poll, prometheus_process
+from tests.integration.prometheus import api, committed_targets, instant, poll, prometheus_process, shows_something
 from tests.live import REPO, LiveProcess, free_port, inference_server, live_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
@@ -98,23 +95,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         yield Lab(stack.enter_context(httpx.Client(base_url=server.url, timeout=10.0)), burst)
 
 
-def committed_targets() -> list[tuple[str, str, str]]:
-    """(dashboard, panel, expression) of every target in the committed Grafana JSON."""
-    found = []
-    for dashboard in DASHBOARDS:
-        model = json.loads(dashboard_path(dashboard.uid).read_text())
-        panels = [panel for panel in model["panels"] if panel["type"] != "row"]
-        found += [(dashboard.uid, panel["title"], target["expr"]) for panel in panels for target in panel["targets"]]
-    return found
-
-
 def labels(prometheus: httpx.Client, expr: str, name: str) -> set[str]:
     return {series["metric"][name] for series in instant(prometheus, expr)}
-
-
-def shows_something(result: list[dict]) -> bool:
-    """At least one series with a finite value: NaN (an empty histogram window) draws nothing."""
-    return any(math.isfinite(float(series["value"][1])) for series in result)
 
 
 def test_the_committed_dashboards_query_what_the_panels_define() -> None:
