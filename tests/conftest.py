@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures import write_tiny_classifier
+from tests.postgres import LocalPostgres, fresh_database, running_postgres
 
 # NiceGUI's simulated `user` fixture for tests/ui (it must be enabled here: a top-level conftest).
 pytest_plugins = ["nicegui.testing.user_plugin"]
@@ -24,3 +25,16 @@ def no_mlflow_telemetry() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
         yield
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+    """One real PostgreSQL server for the session (started on first use, about a second)."""
+    with running_postgres(tmp_path_factory.mktemp("postgres") / "data") as server:
+        yield server
+
+
+@pytest.fixture
+def database_url(postgres_server: LocalPostgres) -> str:
+    """An empty database of its own for each test."""
+    return fresh_database(postgres_server)

@@ -1,0 +1,63 @@
+"""The PostgreSQL sink: one connection of the writer's own, migrated on first use, retention on the way."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+import psycopg
+
+from services.predictions.event import PredictionEvent
+from services.predictions.migrate import migrate
+from services.predictions.store import delete_older_than, write_batch
+from services.predictions.thumbnails import thumbnail
+
+log = logging.getLogger(__name__)
+CONNECT_TIMEOUT_S = 3
+
+
+class PostgresSink:
+    name = "postgres"
+
+    def __init__(self, url: str, *, retention_days: float, retention_every_s: float, thumbnail_px: int | None) -> None:
+        self._url = url
+        self._retention_days = retention_days
+        self._retention_every_s = retention_every_s
+        self._thumbnail_px = thumbnail_px
+        self._connection: psycopg.Connection | None = None
+        self._next_purge = 0.0
+
+    def write(self, events: Sequence[PredictionEvent]) -> None:
+        for event in events:
+            if event.image is not None and self._thumbnail_px:
+                event.thumbnail = thumbnail(event.image, self._thumbnail_px)
+            event.image = None
+        try:
+            connection = self._connect()
+            write_batch(connection, events)
+            self._purge(connection)
+        except psycopg.Error:
+            self.close()  # the next batch starts on a new connection
+            raise
+
+    def _connect(self) -> psycopg.Connection:
+        if self._connection is None or self._connection.closed:
+            self._connection = psycopg.connect(self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+            applied = migrate(self._connection)
+            if applied:
+                log.info("prediction log: applied migrations %s", ", ".join(applied))
+        return self._connection
+
+    def _purge(self, connection: psycopg.Connection) -> None:
+        if time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + self._retention_every_s
+        removed = delete_older_than(connection, self._retention_days)
+        if removed:
+            log.info("prediction log: removed %d predictions older than %g days", removed, self._retention_days)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
