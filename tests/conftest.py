@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,10 +30,19 @@ def no_mlflow_telemetry() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
-    """One real PostgreSQL server for the session (started on first use, about a second)."""
-    with running_postgres(tmp_path_factory.mktemp("postgres") / "data") as server:
-        yield server
+def postgres_server() -> Iterator[LocalPostgres]:
+    """One real PostgreSQL server for the session (started on first use, about a second).
+
+    Its folder is not under pytest's: pytest keeps its own owner-only, and as root the server runs as an
+    account of its own that must reach its folder.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="inferlab-postgres-"))
+    folder.chmod(0o711)
+    try:
+        with running_postgres(folder / "data") as server:
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -18,7 +18,14 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from services.predictions.errors import LogUnavailable, PredictionLogError
 from services.predictions.log import PredictionLog
 from services.predictions.queries import Filters
-from services.predictions.schemas import ErrorBody, FeedbackRequest, FeedbackResponse, Prediction, PredictionPage
+from services.predictions.schemas import (
+    ClassList,
+    ErrorBody,
+    FeedbackRequest,
+    FeedbackResponse,
+    Prediction,
+    PredictionPage,
+)
 
 WHY = {
     400: "Bad feedback (a class the model does not have, neither or both of label and index) or a bad cursor.",
@@ -79,6 +86,12 @@ class PredictionsController(Controller):
     def thumbnail(self, predictions: Log, prediction_id: PredictionId) -> bytes:
         """The small JPEG kept of the image."""
         return predictions.thumbnail(prediction_id)
+
+    @get("/{prediction_id:str}/classes", sync_to_thread=True, responses=errors(404, 503))
+    def classes(self, predictions: Log, prediction_id: PredictionId) -> ClassList:
+        """The classes feedback may name for this prediction: its model version's, in index order."""
+        row = predictions.get(prediction_id)
+        return ClassList(row["model"], row["version"], list(predictions.labels(row["model"], row["version"]) or []))
 
     @post("/{prediction_id:str}/feedback", status_code=200, sync_to_thread=True, responses=errors(400, 404, 503))
     def feedback(

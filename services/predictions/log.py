@@ -35,7 +35,7 @@ class PredictionLog:
     ) -> None:
         self.settings = settings
         self._metrics = metrics
-        self._labels = labels
+        self.labels = labels
         self.writers = [self._writer(PostgresSink(
             settings.database_url,
             retention_days=settings.retention_days,
@@ -140,7 +140,7 @@ class PredictionLog:
     def _true_class(self, prediction: dict, label: str | None, index: int | None) -> tuple[str, int | None]:
         if (label is None) == (index is None):
             raise BadRequest('Send the right class as {"label": "<class name>"} or {"index": N}, one of the two.')
-        labels = self._labels(prediction["model"], prediction["version"])
+        labels = self.labels(prediction["model"], prediction["version"])
         if labels is None:  # a version no longer served: its class names are not known here
             if label is None:
                 raise BadRequest(f"{prediction['model']} {prediction['version']} is no longer served; send a label.")

@@ -85,3 +85,10 @@ class FeedbackResponse(Struct):
     prediction: Prediction
     replaced: bool
     """True when this answer replaced an earlier one."""
+
+
+class ClassList(Struct):
+    model: str
+    version: str
+    classes: list[str]
+    """Empty when the version is no longer served (feedback then takes any label as given)."""

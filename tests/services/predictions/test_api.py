@@ -150,3 +150,12 @@ def test_with_the_database_down_routes_answer_503_with_retry_after_and_recording
         assert registry.get_sample_value("inferlab_prediction_log_dropped_total", dropped) >= 1
     finally:
         log.stop()
+
+
+def test_the_classes_feedback_may_name_are_the_model_version_s(log, client) -> None:
+    served, retired = event(), event(version="retired")
+    log.record(served)
+    log.record(retired)
+    assert client.get(f"/v1/predictions/{served.id}/classes").json() == {
+        "model": "tiny", "version": "1", "classes": TINY_LABELS}  # fmt: skip
+    assert client.get(f"/v1/predictions/{retired.id}/classes").json()["classes"] == []
