@@ -11,7 +11,7 @@ import psycopg
 from services.predictions.event import PredictionEvent
 from services.predictions.migrate import migrate
 from services.predictions.store import delete_older_than, write_batch
-from services.predictions.thumbnails import thumbnail
+from services.predictions.thumbnails import image_format, thumbnail
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 3
@@ -30,8 +30,10 @@ class PostgresSink:
 
     def write(self, events: Sequence[PredictionEvent]) -> None:
         for event in events:
-            if event.image is not None and self._thumbnail_px:
-                event.thumbnail = thumbnail(event.image, self._thumbnail_px)
+            if event.image is not None:
+                event.format = event.format or image_format(event.image)
+                if self._thumbnail_px:
+                    event.thumbnail = thumbnail(event.image, self._thumbnail_px)
             event.image = None
         try:
             connection = self._connect()

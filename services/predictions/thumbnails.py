@@ -9,6 +9,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 QUALITY = 80
 
 
+def image_format(data: bytes) -> str | None:
+    """The format's name (JPEG, PNG...) from the header alone; None for bytes that are no image."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.format
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def thumbnail(data: bytes, longest_side: int) -> bytes | None:
     """A JPEG of at most `longest_side` pixels a side, or None for bytes that are no image Pillow reads."""
     try:
