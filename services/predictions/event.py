@@ -30,9 +30,9 @@ class ShadowAnswer:
     score: float
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PredictionEvent:
-    id: str
+    id: str = field(default_factory=new_prediction_id)
     model: str
     version: str
     route: str
