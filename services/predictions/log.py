@@ -51,7 +51,7 @@ class PredictionLog:
                 timeout_s=settings.cloudevents_timeout_s,
             )))  # fmt: skip
         self._pool = ConnectionPool(
-            settings.database_url, min_size=1, max_size=4, open=False, timeout=POOL_WAIT_S,
+            settings.database_url, min_size=0, max_size=4, open=False, timeout=POOL_WAIT_S,
             kwargs={"autocommit": True, "connect_timeout": 3}, check=ConnectionPool.check_connection,
         )  # fmt: skip
 
