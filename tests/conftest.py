@@ -26,6 +26,9 @@ def no_mlflow_telemetry() -> Iterator[None]:
     """MLflow reports usage to its makers unless told not to; the CLI and server tell it, and so do the tests."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+        # The prediction log is off unless a test turns it on with a database of its own: a service made by a
+        # test must never write into the lab's PostgreSQL, should one run on this machine.
+        patch.setenv("INFERLAB_PREDICTIONS_ENABLED", "false")
         yield
 
 

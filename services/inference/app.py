@@ -29,6 +29,10 @@ from services.inference.scheduler import Scheduler
 from services.inference.settings import ServiceSettings
 from services.inference.shadow import Shadow
 from services.inference.sources import ModelFiles, RegistrySource, is_registry_uri
+from services.predictions.api import prediction_routes
+from services.predictions.log import PredictionLog
+from services.predictions.metrics import PredictionLogMetrics
+from services.predictions.settings import PredictionLogSettings
 from telemetry.provider import create_meter_provider
 from telemetry.sampling import DetailSampler
 from telemetry.service_metrics import ServiceMetrics
@@ -108,6 +112,10 @@ def create_app(settings: ServiceSettings | None = None, registry: CollectorRegis
         )
         metrics = ServiceMetrics(provider, DetailSampler(settings.telemetry_detail_budget))
     observer: Observer = metrics or NullObserver()
+    state = State({"settings": settings, "observer": observer, "registry": registry})
+    predictions = state.prediction_log = build_prediction_log(
+        state, registry, f"http://{settings.host}:{settings.port}/"
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -123,9 +131,13 @@ def create_app(settings: ServiceSettings | None = None, registry: CollectorRegis
             dataplane.shadow = Shadow(dataplane, settings.shadow_fraction)
         watchers = [asyncio.create_task(r.watch(repository, dataplane, observer)) for r in registries]
         app.state.dataplane = dataplane
+        if predictions is not None:
+            await asyncio.to_thread(predictions.start)
         try:
             yield
         finally:
+            if predictions is not None:
+                await asyncio.to_thread(predictions.stop)
             for watcher in watchers:
                 watcher.cancel()
             await asyncio.gather(*watchers, return_exceptions=True)
@@ -139,10 +151,18 @@ def create_app(settings: ServiceSettings | None = None, registry: CollectorRegis
         return state.dataplane
 
     return Litestar(
-        route_handlers=[PredictController, OpenInferenceController, *([MetricsController] if metrics else [])],
+        route_handlers=[
+            PredictController,
+            OpenInferenceController,
+            *([MetricsController] if metrics else []),
+            *([prediction_routes(predictions)] if predictions else []),
+        ],
         middleware=[http_metrics(metrics)] if metrics else [],
         lifespan=[lifespan],
-        dependencies={"dataplane": Provide(provide_dataplane, sync_to_thread=False)},
+        dependencies={
+            "dataplane": Provide(provide_dataplane, sync_to_thread=False),
+            "prediction_log": Provide(lambda: predictions, sync_to_thread=False),
+        },
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
@@ -151,5 +171,20 @@ def create_app(settings: ServiceSettings | None = None, registry: CollectorRegis
             description="Image classification with ONNX models: a simple upload API (v1) and the "
             "Open Inference Protocol (v2).",
         ),
-        state=State({"settings": settings, "observer": observer, "registry": registry}),
+        state=state,
     )
+
+
+def build_prediction_log(state: State, registry: CollectorRegistry, source: str) -> PredictionLog | None:
+    """The prediction log (None when off); the class names of a served version come from the data plane."""
+    settings = PredictionLogSettings()
+    if not settings.enabled:
+        return None
+
+    def labels(name: str, version: str) -> list[str] | None:
+        try:
+            return list(state.dataplane.model(name, version).spec.labels)
+        except Exception:  # not served (any more), or not loaded yet
+            return None
+
+    return PredictionLog(settings, PredictionLogMetrics(registry), labels, source=source)

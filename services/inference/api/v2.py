@@ -30,6 +30,7 @@ from services.inference.dataplane import DataPlane
 from services.inference.errors import BadInput, ModelNotReady
 from services.inference.postprocessing import top_k
 from services.inference.runtime import OnnxClassifier
+from services.predictions.log import PredictionLog
 
 EXTENSIONS = ["binary_tensor_data", "classification"]
 # Parsing a JSON tensor of one 224 px image takes tens of milliseconds: off the event loop.
@@ -68,9 +69,11 @@ class OpenInferenceController(Controller):
         return {"live": True}
 
     @get("/health/ready")
-    async def ready(self, dataplane: Plane) -> Response:
+    async def ready(self, dataplane: Plane, prediction_log: NamedDependency[PredictionLog | None]) -> Response:
         ready = dataplane.repository.ready
-        return Response({"ready": ready}, status_code=200 if ready else 503)
+        details = {"prediction_log": prediction_log.health()} if prediction_log is not None else {}
+        # The log's sinks are details: a database down costs events, never readiness.
+        return Response({"ready": ready, **details}, status_code=200 if ready else 503)
 
     @get(MODEL_PATHS, responses=error_responses(404))
     async def model_metadata(self, request: Request, dataplane: Plane, name: FromPath[str]) -> dict[str, Any]:
