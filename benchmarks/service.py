@@ -101,8 +101,7 @@ def http_caller(port: int, body: bytes) -> Callable[[], bool]:
 
 def in_process_caller(model: OnnxClassifier, pool: ThreadPoolExecutor, body: bytes) -> Callable[[], bool]:
     def pipeline() -> None:
-        prepared = model.prepare(body)
-        model.rank(model.infer(prepared.tensor[np.newaxis])[0], 5)
+        model.classify(body, 5)
 
     def call() -> bool:
         pool.submit(pipeline).result()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from msgspec import Struct
 
-from services.inference.dataplane import Classification
+from services.inference import pipeline
 
 
 class Prediction(Struct):
@@ -28,7 +28,7 @@ class PredictResponse(Struct):
     batch_size: int
 
     @classmethod
-    def from_classification(cls, result: Classification) -> PredictResponse:
+    def from_prediction(cls, result: pipeline.Prediction) -> PredictResponse:
         return cls(
             model=result.model,
             version=result.version,

@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
+from services.inference import pipeline
 from services.inference.api.openapi import error_responses
 from services.inference.api.schemas import (
     BatchItem,
@@ -17,7 +18,7 @@ from services.inference.api.schemas import (
     PredictResponse,
 )
 from services.inference.api.uploads import BatchUploadOperation, SingleUploadOperation, read_images
-from services.inference.dataplane import Classification, DataPlane
+from services.inference.dataplane import DataPlane
 from services.inference.errors import BadInput
 
 Plane = NamedDependency[DataPlane]
@@ -45,7 +46,7 @@ class PredictController(Controller):
         if len(images) != 1:
             raise BadInput(f"Send one image here ({len(images)} came); use /v1/predict/batch for several.")
         result = await dataplane.classify(images[0][1], top_k or dataplane.default_top_k, model, version)
-        return PredictResponse.from_classification(result)
+        return PredictResponse.from_prediction(result)
 
     @post("/predict/batch", status_code=200, operation_class=BatchUploadOperation, responses=UPLOAD_ERRORS)
     async def predict_batch(
@@ -83,7 +84,7 @@ class PredictController(Controller):
         )
 
 
-def _batch_item(filename: str | None, outcome: Classification | Exception) -> BatchItem:
-    if isinstance(outcome, Classification):
-        return BatchItem(filename, 200, result=PredictResponse.from_classification(outcome))
+def _batch_item(filename: str | None, outcome: pipeline.Prediction | Exception) -> BatchItem:
+    if isinstance(outcome, pipeline.Prediction):
+        return BatchItem(filename, 200, result=PredictResponse.from_prediction(outcome))
     return BatchItem(filename, outcome.status_code, error=outcome.message)

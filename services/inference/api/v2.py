@@ -9,8 +9,6 @@ or with the classification extension (`classification`/`class_count` = k) the to
 from __future__ import annotations
 
 import asyncio
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from typing import Any
 
 import numpy as np
@@ -28,8 +26,10 @@ from services.inference.api.v2_codec import (
 )
 from services.inference.dataplane import DataPlane
 from services.inference.errors import BadInput, ModelNotReady
+from services.inference.pipeline import Prediction
 from services.inference.postprocessing import top_k
 from services.inference.runtime import OnnxClassifier
+from services.inference.version import server_version
 
 EXTENSIONS = ["binary_tensor_data", "classification"]
 # Parsing a JSON tensor of one 224 px image takes tens of milliseconds: off the event loop.
@@ -48,20 +48,13 @@ def _suffixed(suffix: str) -> list[str]:
     return [path + suffix for path in MODEL_PATHS]
 
 
-def _server_version() -> str:
-    try:
-        return package_version("inferlab")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
 class OpenInferenceController(Controller):
     path = "/v2"
     tags = ["v2: Open Inference Protocol"]
 
     @get("/")
     async def server_metadata(self) -> dict[str, Any]:
-        return {"name": "inferlab", "version": _server_version(), "extensions": EXTENSIONS}
+        return {"name": "inferlab", "version": server_version(), "extensions": EXTENSIONS}
 
     @get("/health/live")
     async def live(self) -> dict[str, bool]:
@@ -120,13 +113,18 @@ class OpenInferenceController(Controller):
 
 
 async def _run(dataplane: DataPlane, model: OnnxClassifier, tensor: Tensor) -> np.ndarray:
+    """The logits of the request's images (or rows), in order."""
     if tensor.datatype == "BYTES":
-        return await dataplane.infer_images(model, list(tensor.data))
+        return _logits(await dataplane.infer_images(model, list(tensor.data)))
     if tensor.name != model.spec.input_name:
         raise BadInput(f"Unknown input '{tensor.name}'; the model's input is '{model.spec.input_name}'.")
     if tensor.datatype != "FP32":
         raise BadInput(f"Input '{tensor.name}' must be FP32, not {tensor.datatype}.")
-    return await dataplane.infer_tensor(model, tensor.data)
+    return _logits(await dataplane.infer_tensor(model, tensor.data))
+
+
+def _logits(results: list[Prediction]) -> np.ndarray:
+    return np.stack([result.logits for result in results])
 
 
 def _output(model: OnnxClassifier, logits: np.ndarray, wanted: RequestedOutput) -> tuple[Tensor, bool]:
