@@ -6,7 +6,7 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.lab import DATA, REPO
+from lab.layout import DATA, REPO
 
 __all__ = ["DATA", "REPO", "Launch", "port_taken"]
 
