@@ -39,7 +39,7 @@ from types import SimpleNamespace
 
 from prometheus_client import CollectorRegistry
 
-from benchmarks.service import closed_loop, free_port, http_caller, photo, start_service
+from benchmarks.harness import closed_loop, free_port, http_caller, photo, start_service
 from services.inference.dataplane import Classification
 from services.inference.postprocessing import ClassScore
 from services.inference.preprocessing import InputStats
