@@ -51,6 +51,8 @@ class Run:
     errors: int
     foreign_cores: float
     steal_cores: float
+    cpu_per_image_s: float
+    """CPU time of the service, wrk and this process (or of this process alone, in-process) per image."""
 
 
 @dataclass
@@ -67,6 +69,12 @@ class Cell:
     @property
     def ratio(self) -> float:
         return statistics.median(self.ratios)
+
+    @property
+    def cpu_ratio(self) -> float:
+        """In-process CPU per image over the service's: what the throughput ratio would be on idle cores."""
+        pairs = zip(self.local, self.remote, strict=True)
+        return statistics.median(loc.cpu_per_image_s / r.cpu_per_image_s for loc, r in pairs)
 
 
 def _ticks_to_s(ticks: float) -> float:
@@ -107,6 +115,7 @@ class CpuMeter:
     def __exit__(self, *exc: object) -> None:
         now = (time.perf_counter(), *host_cpu(), own_cpu() + process_cpu(self.service_pid))
         wall, busy, steal, ours = (b - a for a, b in zip(self._start, now, strict=True))
+        self.ours_s = ours
         self.foreign_cores = max(0.0, busy - ours) / wall
         self.steal_cores = steal / wall
 
@@ -130,15 +139,15 @@ def measure_local(model: OnnxClassifier, body: bytes, threads: int, seconds: flo
     with meter:
         result = closed_loop("in-process", pipeline(model, body), threads, seconds)
     ok = result.images - result.errors
-    return Run(
-        ok / result.seconds, result.quantile_ms(0.99) / 1000, result.errors, meter.foreign_cores, meter.steal_cores
-    )
+    p99 = result.quantile_ms(0.99) / 1000
+    return Run(ok / result.seconds, p99, result.errors, meter.foreign_cores, meter.steal_cores, meter.ours_s / ok)
 
 
 def measure_remote(url: str, body: Path, headers: dict[str, str], args: argparse.Namespace, meter: CpuMeter) -> Run:
     with meter:
         result = wrk(url, body, headers, args.concurrency, args.seconds)
-    return Run(result.ok_rate, result.p99_s, result.errors, meter.foreign_cores, meter.steal_cores)
+    ok = result.requests - result.non_2xx
+    return Run(result.ok_rate, result.p99_s, result.errors, meter.foreign_cores, meter.steal_cores, meter.ours_s / ok)
 
 
 def body_file(directory: Path, name: str, data: bytes) -> Path:
@@ -224,7 +233,7 @@ def summary_row(cell: Cell) -> str:
     return (
         f"| {cell.model} | {cell.side} px | {remote:.1f} | {local:.1f} | **{cell.ratio:.3f}** ({low:.2f}..{high:.2f}) "
         f"| {p99:.1f} | {local_p99:.1f} | {errors} | {foreign:.2f} (max {max(r.foreign_cores for r in runs):.2f}) "
-        f"| {steal:.2f} |"
+        f"| {steal:.2f} | {cell.cpu_ratio:.3f} |"
     )
 
 
@@ -264,9 +273,10 @@ def main() -> None:
             extras += model_extras
     print(
         "| model | image | service img/s | in-process img/s | service / in-process, median of rounds (range) "
-        "| service p99 ms | in-process p99 ms | errors | foreign load, cores (max) | steal, cores |"
+        "| service p99 ms | in-process p99 ms | errors | foreign load, cores (max) | steal, cores "
+        "| CPU per image, in-process / service |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for cell in cells:
         print(summary_row(cell))
     if extras:

@@ -46,10 +46,11 @@ def test_a_clean_report_has_no_errors():
 def test_the_ratio_pairs_each_rounds_runs_and_takes_the_median():
     cell = Cell("fp32", 224)
     for local, remote in ((100, 90), (200, 190), (100, 80)):
-        cell.local.append(Run(local, 0.01, 0, 0.0, 0.0))
-        cell.remote.append(Run(remote, 0.02, 0, 0.0, 0.0))
+        cell.local.append(Run(local, 0.01, 0, 0.0, 0.0, 2 / local))
+        cell.remote.append(Run(remote, 0.02, 0, 0.0, 0.0, 2 / remote))
     assert cell.ratios == pytest.approx([0.9, 0.95, 0.8])
     assert cell.ratio == pytest.approx(0.9)
+    assert cell.cpu_ratio == pytest.approx(0.9)  # two busy cores: CPU per image is 2 / rate
 
 
 def test_the_multipart_body_holds_the_image_in_the_field_file():
