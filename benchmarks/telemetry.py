@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from prometheus_client import CollectorRegistry
 
-from benchmarks.service import closed_loop, free_port, http_caller, photo, start_service
+from benchmarks.harness import closed_loop, free_port, http_caller, photo, start_service
 from services.inference.metrics import ServiceMetrics
 from services.inference.pipeline import Prediction
 from services.inference.postprocessing import ClassScore
