@@ -23,7 +23,13 @@ ALLOWED = {
     "locustfiles": {"lab"},
     "benchmarks": {"services", "telemetry", "lab", "locustfiles"},
 }
-NARROW = {("ui", "services"): {"services.settings_help"}, ("telemetry", "lab"): {"lab.layout"}}
+# The service's image holds lab/layout.py of the lab, no more: the launchers and the console stay home.
+NARROW = {
+    ("ui", "services"): {"services.settings_help"},
+    ("telemetry", "lab"): {"lab.layout"},
+    ("services", "lab"): {"lab.layout"},
+    ("locustfiles", "lab"): {"lab.layout"},
+}
 
 
 def module_name(path: Path) -> str:

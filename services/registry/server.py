@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 
 import httpx
 
-from lab.tools.launch import port_taken
+from lab.layout import port_taken
 from services.registry.bootstrap import bootstrap
 from services.registry.errors import RegistryError
 from services.registry.settings import RegistrySettings

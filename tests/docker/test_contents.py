@@ -15,9 +15,10 @@ from tests.manifests.build import REPO, tool
 FIRST_PARTY = {"services", "telemetry", "ui", "locustfiles", "lab"}
 # The modules each image starts (CMD, and the worker's locustfile).
 ENTRY_POINTS = {
-    "service": ["services/inference/__main__.py"],
+    # The registry's bootstrap Job and the canary CronJob run on the service's image too.
+    "service": ["services/inference/__main__.py", "services/registry/__main__.py"],
     "ui": ["ui/__main__.py"],
-    "locust": ["locustfiles/web.py", "locustfiles/run.py", "locustfiles/locustfile.py"],
+    "locust": ["locustfiles/web.py", "locustfiles/run.py", "locustfiles/locustfile.py", "locustfiles/worker.py"],
 }
 
 
