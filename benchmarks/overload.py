@@ -20,28 +20,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
-import subprocess
 import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.service import free_port, photo, start_service
+from benchmarks.harness import free_port, photo, start_service
+from benchmarks.wrk import wrk
 from services.inference.settings import DEFAULT_MODEL
 
 PATH = "/v1/predict"
 OPEN_LOOP_FACTOR = 4
 RETRYING_CLIENTS = 64
 REQUEST_TIMEOUT_S = 10.0
-WRK_SCRIPT = """
-local file = io.open(os.getenv("INFERLAB_BENCH_BODY"), "rb")
-wrk.method = "POST"
-wrk.body = file:read("*all")
-file:close()
-wrk.headers["Content-Type"] = "image/jpeg"
-"""
 
 
 @dataclass
@@ -60,29 +52,11 @@ class Run:
         return self.statuses[200] / self.seconds
 
 
-def wrk(port: int, body_path: Path, connections: int, seconds: float) -> Run:
-    """A closed loop of `connections`; wrk reports the total and the non-2xx answers."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
-    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:.0f}s", "-s", script.name]
-    try:
-        output = subprocess.run(
-            [*command, f"http://127.0.0.1:{port}{PATH}"],
-            env={**os.environ, "INFERLAB_BENCH_BODY": str(body_path)},
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=seconds + 60,
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    total, elapsed = re.search(r"(\d+) requests in ([\d.]+)s", output).group(1, 2)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    refused = int(non_2xx.group(1)) if non_2xx else 0
-    errors = sum(map(int, socket_errors.groups())) if socket_errors else 0
-    statuses = Counter({200: int(total) - refused, 503: refused})  # the service answers 503 when full
-    return Run(f"{connections} closed-loop clients (wrk)", float(elapsed), statuses, errors)
+def closed_loop_wrk(port: int, body_path: Path, connections: int, seconds: float) -> Run:
+    """A closed loop of `connections`; wrk reports the total and the non-2xx answers (503s: the service is full)."""
+    result = wrk(f"http://127.0.0.1:{port}{PATH}", body_path, {"Content-Type": "image/jpeg"}, connections, seconds)
+    statuses = Counter({200: result.requests - result.non_2xx, 503: result.non_2xx})
+    return Run(f"{connections} closed-loop clients (wrk)", result.seconds, statuses, result.socket_errors)
 
 
 async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, bool]:
@@ -151,13 +125,13 @@ def main() -> None:
         with tempfile.NamedTemporaryFile(suffix=".jpg") as body_file:
             body_file.write(body)
             body_file.flush()
-            maximum = wrk(port, Path(body_file.name), 8, args.seconds)
+            maximum = closed_loop_wrk(port, Path(body_file.name), 8, args.seconds)
             maximum.name = "maximum: " + maximum.name
             time.sleep(1)
             offered = maximum.goodput * OPEN_LOOP_FACTOR
             opened = asyncio.run(open_loop(port, body, offered, args.seconds))
             time.sleep(1)
-            retrying = wrk(port, Path(body_file.name), RETRYING_CLIENTS, args.seconds)
+            retrying = closed_loop_wrk(port, Path(body_file.name), RETRYING_CLIENTS, args.seconds)
             retrying.name = f"{RETRYING_CLIENTS} retrying closed-loop clients (wrk)"
     finally:
         service.terminate()

@@ -24,8 +24,8 @@ import psycopg
 
 from benchmarks.service import free_port, photo, start_service
 from benchmarks.telemetry import Runs, measure_together
+from lab.tools.postgres import LocalPostgres
 from services.inference.settings import DEFAULT_MODEL
-from services.predictions.local_postgres import LocalPostgres
 
 NAMES = ("on", "off")
 

@@ -1,183 +1,292 @@
-"""Service vs in-process throughput: what HTTP, the scheduler and the server cost.
+"""Service vs in-process throughput: what HTTP, the server and the scheduler cost per image.
 
-Closed-loop load at a fixed concurrency against a live service (a subprocess on 127.0.0.1),
-and the same decode -> preprocess -> infer pipeline in-process, with as many threads as the
-service has workers, in one run, for a small and a large JPEG. Prints a Markdown table.
+For each model (fp32, int8) and image (a 224 px and a 2000 px JPEG), interleaved rounds of:
 
-    python -m benchmarks.service [--seconds 10] [--concurrency 8] [--model PATH] [--env K=V ...]
+- the service (a subprocess on 127.0.0.1, default settings but its model, its access log written to
+  a file) under wrk: 8 keep-alive connections in a closed loop posting the raw `image/jpeg` body to
+  `/v1/predict`;
+- the same decode -> preprocess -> infer -> top-5 work in this process, on as many threads as the
+  service has workers, with no HTTP.
+
+Rounds alternate which goes first (ABBA), and each round's ratio pairs runs made seconds apart, so a
+machine whose speed swings gives noisy rounds, not a biased median. Every run also measures the CPU
+that neither the service, this process nor wrk used (other processes of the host: "foreign") and the
+CPU the hypervisor took (steal), so a noisy run shows as one. Then, once per model, the forms the
+Python client used to measure: a multipart upload and a v2 BYTES request (tritonclient's encoding).
+
+Prints Markdown tables; exits 1 if any request failed. The target (issue 15) is a ratio >= 0.92 in
+every cell. wrk comes from Debian (`apt-get install wrk`).
+
+    python -m benchmarks.service [--rounds 5] [--seconds 6] [--sizes 224 2000] [--env K=V ...]
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import socket
-import subprocess
+import statistics
 import sys
-import threading
+import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from io import BytesIO
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
+from benchmarks.harness import closed_loop, free_port, photo, start_service
+from benchmarks.wrk import wrk
 from services.inference.runtime import OnnxClassifier
-from services.inference.settings import DEFAULT_MODEL, ServiceSettings
+from services.inference.settings import DEFAULT_MODELS, ServiceSettings
+
+TARGET = 0.92
+TOP_K = 5
+MODELS = dict(zip(("fp32", "int8"), DEFAULT_MODELS, strict=True))
 
 
 @dataclass
-class Result:
-    name: str
-    images: int
-    seconds: float
-    latencies: list[float]
+class Run:
+    rate: float
+    p99_s: float
     errors: int
+    foreign_cores: float
+    steal_cores: float
+    cpu_per_image_s: float
+    """CPU time of the service, wrk and this process (or of this process alone, in-process) per image."""
+
+
+@dataclass
+class Cell:
+    model: str
+    side: int
+    local: list[Run] = field(default_factory=list)
+    remote: list[Run] = field(default_factory=list)
 
     @property
-    def rate(self) -> float:
-        return self.images / self.seconds
+    def ratios(self) -> list[float]:
+        return [r.rate / loc.rate for loc, r in zip(self.local, self.remote, strict=True)]
 
-    def quantile_ms(self, q: float) -> float:
-        return float(np.quantile(self.latencies, q) * 1000) if self.latencies else float("nan")
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
 
-
-def photo(side: int) -> bytes:
-    """scikit-image's astronaut photo (public domain, NASA), as a JPEG with the given long side."""
-    from skimage import data
-
-    image = Image.fromarray(data.astronaut()).resize((side, side), Image.Resampling.BICUBIC)
-    buffer = BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
+    @property
+    def cpu_ratio(self) -> float:
+        """In-process CPU per image over the service's: what the throughput ratio would be on idle cores."""
+        pairs = zip(self.local, self.remote, strict=True)
+        return statistics.median(loc.cpu_per_image_s / r.cpu_per_image_s for loc, r in pairs)
 
 
-def closed_loop(name: str, call: Callable[[], bool], concurrency: int, seconds: float) -> Result:
-    """`concurrency` callers, each calling again as soon as its last call returns, for `seconds`."""
-    latencies: list[list[float]] = [[] for _ in range(concurrency)]
-    errors = [0] * concurrency
-    deadline = time.perf_counter() + seconds
-
-    def caller(slot: int) -> None:
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            ok = call()
-            latencies[slot].append(time.perf_counter() - start)
-            errors[slot] += not ok
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=caller, args=(i,)) for i in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    flat = [x for per in latencies for x in per]
-    return Result(name, len(flat), elapsed, flat, sum(errors))
+def _ticks_to_s(ticks: float) -> float:
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def http_caller(port: int, body: bytes) -> Callable[[], bool]:
-    """One keep-alive connection per calling thread, raw image body (the lightest client)."""
-    local = threading.local()
+def host_cpu() -> tuple[float, float]:
+    """Seconds of CPU the whole host has spent busy, and stolen by the hypervisor, since boot."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return _ticks_to_s(user + nice + system + irq + softirq), _ticks_to_s(steal)
+
+
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU one process (all its threads) has used."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return _ticks_to_s(int(fields[11]) + int(fields[12]))
+
+
+def own_cpu() -> float:
+    """This process and its finished children (wrk)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+class CpuMeter:
+    """The host's CPU that none of ours used (foreign), and the steal, in cores, over one run."""
+
+    def __init__(self, service_pid: int) -> None:
+        self.service_pid = service_pid
+
+    def __enter__(self) -> CpuMeter:
+        self._start = (time.perf_counter(), *host_cpu(), own_cpu() + process_cpu(self.service_pid))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        now = (time.perf_counter(), *host_cpu(), own_cpu() + process_cpu(self.service_pid))
+        wall, busy, steal, ours = (b - a for a, b in zip(self._start, now, strict=True))
+        self.ours_s = ours
+        self.foreign_cores = max(0.0, busy - ours) / wall
+        self.steal_cores = steal / wall
+
+
+def pipeline(model: OnnxClassifier, body: bytes) -> Callable[[], bool]:
+    """The service's work on one image, with no HTTP and no scheduler."""
 
     def call() -> bool:
-        if not hasattr(local, "conn"):
-            local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            local.conn.request("POST", "/v1/predict", body, {"Content-Type": "image/jpeg"})
-            response = local.conn.getresponse()
-            response.read()
-            return response.status == 200
-        except (OSError, http.client.HTTPException):
-            local.conn.close()
-            del local.conn
+            model.classify(body, TOP_K)
+        except Exception:  # counted: the table says how many
             return False
-
-    return call
-
-
-def in_process_caller(model: OnnxClassifier, pool: ThreadPoolExecutor, body: bytes) -> Callable[[], bool]:
-    def pipeline() -> None:
-        prepared = model.prepare(body)
-        model.rank(model.infer(prepared.tensor[np.newaxis])[0], 5)
-
-    def call() -> bool:
-        pool.submit(pipeline).result()
         return True
 
     return call
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def measure_local(model: OnnxClassifier, body: bytes, threads: int, seconds: float, meter: CpuMeter) -> Run:
+    """`threads` threads each running the pipeline again and again, as the service's workers would."""
+    with meter:
+        result = closed_loop("in-process", pipeline(model, body), threads, seconds)
+    ok = result.images - result.errors
+    p99 = result.quantile_ms(0.99) / 1000
+    return Run(ok / result.seconds, p99, result.errors, meter.foreign_cores, meter.steal_cores, meter.ours_s / ok)
 
 
-def start_service(model: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    command = [sys.executable, "-m", "services.inference", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen([*command, "--model", model, "--log-level", "warning"], env={**os.environ, **env})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/v2/health/ready")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"the service exited with {process.returncode}")
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the service did not become ready in 60 s")
+def measure_remote(url: str, body: Path, headers: dict[str, str], args: argparse.Namespace, meter: CpuMeter) -> Run:
+    with meter:
+        result = wrk(url, body, headers, args.concurrency, args.seconds)
+    ok = result.requests - result.non_2xx
+    return Run(result.ok_rate, result.p99_s, result.errors, meter.foreign_cores, meter.steal_cores, meter.ours_s / ok)
 
 
-def row(result: Result, baseline: Result | None) -> str:
-    ratio = f"{result.rate / baseline.rate:.2f}" if baseline else ""
-    return (
-        f"| {result.name} | {result.rate:.1f} | {result.quantile_ms(0.5):.1f} | "
-        f"{result.quantile_ms(0.99):.1f} | {result.errors} | {ratio} |"
+def body_file(directory: Path, name: str, data: bytes) -> Path:
+    path = directory / name
+    path.write_bytes(data)
+    return path
+
+
+def multipart(image: bytes) -> tuple[bytes, dict[str, str]]:
+    boundary = "inferlab-bench-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
     )
+    body = head.encode() + image + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def v2_bytes(image: bytes) -> tuple[bytes, dict[str, str]]:
+    """A v2 infer request of one BYTES image with the top 5 asked for, as tritonclient encodes it."""
+    import tritonclient.http as triton
+
+    images = triton.InferInput("image", [1], "BYTES")
+    images.set_data_from_numpy(np.array([image], dtype=np.object_))
+    outputs = [triton.InferRequestedOutput("logits", class_count=TOP_K)]
+    body, json_size = triton.InferenceServerClient.generate_request_body([images], outputs=outputs)
+    headers = {"Content-Type": "application/octet-stream"}
+    if json_size is not None:
+        headers["Inference-Header-Content-Length"] = str(json_size)
+    return body, headers
+
+
+def run_model(label: str, path: str, args: argparse.Namespace, env: dict[str, str], directory: Path) -> list:
+    settings = ServiceSettings(**{k.removeprefix("INFERLAB_").lower(): v for k, v in env.items()})
+    model = OnnxClassifier(path, intra_op_threads=settings.intra_op_threads)
+    model.load()
+    model.warmup()
+    port = free_port()
+    # Default logging, an access line per request included, written where a deployment's would go.
+    with open(directory / f"service-{label}.log", "wb") as log:
+        service = start_service(path, port, env, log_level=None, log=log)
+    meter = CpuMeter(service.pid)
+    url = f"http://127.0.0.1:{port}/v1/predict"
+    cells, extras = [], []
+    try:
+        for side in args.sizes:
+            image = photo(side)
+            jpeg = body_file(directory, f"{side}.jpg", image)
+            cell = Cell(label, side)
+            for round_ in range(args.rounds):
+                for which in ("local", "remote") if round_ % 2 == 0 else ("remote", "local"):
+                    if which == "local":
+                        cell.local.append(measure_local(model, image, settings.workers, args.seconds, meter))
+                    else:
+                        headers = {"Content-Type": "image/jpeg"}
+                        cell.remote.append(measure_remote(url, jpeg, headers, args, meter))
+                print(f"{label} {side} px round {round_ + 1}: ratio {cell.ratios[-1]:.3f}", file=sys.stderr)
+            cells.append(cell)
+        if args.forms:
+            image = photo(args.sizes[0])
+            for name, (data, headers), target in (
+                ("v1 multipart", multipart(image), url),
+                ("v2 BYTES, top 5", v2_bytes(image), f"http://127.0.0.1:{port}/v2/models/{model.name}/infer"),
+            ):
+                run = measure_remote(target, body_file(directory, "form", data), headers, args, meter)
+                extras.append((label, name, args.sizes[0], run, cells[0]))
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+    return [cells, extras]
+
+
+def summary_row(cell: Cell) -> str:
+    local = statistics.median(r.rate for r in cell.local)
+    remote = statistics.median(r.rate for r in cell.remote)
+    p99 = statistics.median(r.p99_s for r in cell.remote) * 1000
+    local_p99 = statistics.median(r.p99_s for r in cell.local) * 1000
+    errors = sum(r.errors for r in cell.local + cell.remote)
+    runs = cell.local + cell.remote
+    foreign = statistics.median(r.foreign_cores for r in runs)
+    steal = statistics.median(r.steal_cores for r in runs)
+    low, high = min(cell.ratios), max(cell.ratios)
+    return (
+        f"| {cell.model} | {cell.side} px | {remote:.1f} | {local:.1f} | **{cell.ratio:.3f}** ({low:.2f}..{high:.2f}) "
+        f"| {p99:.1f} | {local_p99:.1f} | {errors} | {foreign:.2f} (max {max(r.foreign_cores for r in runs):.2f}) "
+        f"| {steal:.2f} | {cell.cpu_ratio:.3f} |"
+    )
+
+
+def extra_row(label: str, name: str, side: int, run: Run, cell: Cell) -> str:
+    local = statistics.median(r.rate for r in cell.local)
+    return (
+        f"| {label} | {name}, {side} px | {run.rate:.1f} | {local:.1f} | {run.rate / local:.3f} "
+        f"| {run.p99_s * 1000:.1f} | {run.errors} | {run.foreign_cores:.2f} |"
+    )
+
+
+def machine() -> str:
+    with open("/proc/cpuinfo") as cpuinfo:
+        name = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores ({name}), Python {sys.version.split()[0]}, load average before: {load}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per cell")
+    parser.add_argument("--seconds", type=float, default=6.0, help="length of one run")
+    parser.add_argument("--concurrency", type=int, default=8, help="wrk's keep-alive connections")
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--sizes", type=int, nargs="+", default=[224, 2000])
+    parser.add_argument("--no-forms", dest="forms", action="store_false", help="skip the multipart and v2 runs")
     parser.add_argument("--env", nargs="*", default=[], help="INFERLAB_*=value for the service")
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
-    settings = ServiceSettings(**{k.removeprefix("INFERLAB_").lower(): v for k, v in env.items()})
-    model = OnnxClassifier(args.model, intra_op_threads=settings.intra_op_threads)
-    model.load()
-    model.warmup()
-    port = free_port()
-    service = start_service(args.model, port, env)
+    print(machine())
+    print(f"{args.rounds} rounds x {args.seconds:.0f} s, wrk -c {args.concurrency}, settings {env or 'default'}\n")
+    cells, extras = [], []
+    with tempfile.TemporaryDirectory() as directory:
+        for label in args.models:
+            model_cells, model_extras = run_model(label, MODELS[label], args, env, Path(directory))
+            cells += model_cells
+            extras += model_extras
     print(
-        f"model {args.model}, {settings.workers} workers x {settings.intra_op_threads} threads, "
-        f"concurrency {args.concurrency}, {args.seconds:.0f} s per run, {os.cpu_count()} cores\n"
+        "| model | image | service img/s | in-process img/s | service / in-process, median of rounds (range) "
+        "| service p99 ms | in-process p99 ms | errors | foreign load, cores (max) | steal, cores "
+        "| CPU per image, in-process / service |"
     )
-    print("| run | images/s | p50 ms | p99 ms | errors | service / in-process |")
-    print("|---|---|---|---|---|---|")
-    try:
-        with ThreadPoolExecutor(settings.workers) as pool:
-            for side in args.sizes:
-                body = photo(side)
-                local = closed_loop(
-                    f"in-process {side} px", in_process_caller(model, pool, body), args.concurrency, args.seconds
-                )
-                remote = closed_loop(f"service {side} px", http_caller(port, body), args.concurrency, args.seconds)
-                print(row(local, None))
-                print(row(remote, local))
-    finally:
-        service.terminate()
-        service.wait(timeout=30)
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for cell in cells:
+        print(summary_row(cell))
+    if extras:
+        print("\n| model | request | service img/s | in-process img/s | ratio | p99 ms | errors | foreign load |")
+        print("|---|---|---|---|---|---|---|---|")
+        for extra in extras:
+            print(extra_row(*extra))
+    missed = [f"{c.model} {c.side} px" for c in cells if c.ratio < TARGET]
+    print(f"\ntarget >= {TARGET}: " + (f"missed in {', '.join(missed)}" if missed else "met in every cell"))
+    if any(r.errors for c in cells for r in c.local + c.remote) or any(e[3].errors for e in extras):
+        sys.exit("some requests failed")
 
 
 if __name__ == "__main__":

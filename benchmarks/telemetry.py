@@ -35,18 +35,18 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
+import numpy as np
 from prometheus_client import CollectorRegistry
 
-from benchmarks.service import closed_loop, free_port, http_caller, photo, start_service
-from services.inference.dataplane import Classification
+from benchmarks.harness import closed_loop, free_port, http_caller, photo, start_service
+from services.inference.metrics import ServiceMetrics
+from services.inference.pipeline import Prediction
 from services.inference.postprocessing import ClassScore
 from services.inference.preprocessing import InputStats
 from services.inference.settings import DEFAULT_MODEL, ServiceSettings
 from telemetry.provider import create_meter_provider
 from telemetry.sampling import DetailSampler
-from telemetry.service_metrics import ServiceMetrics
 
 NAMES = ("on", "off")
 
@@ -87,7 +87,7 @@ def measure_together(services: dict[str, tuple[int, int]], body: bytes, args: ar
 
 
 SDK_FRAMES = ("metrics/_internal/", "opentelemetry/", "attributes/__init__.py")
-OWN_FRAMES = ("telemetry/", "api/http_metrics.py")
+OWN_FRAMES = ("telemetry/", "inference/metrics.py", "api/http_metrics.py")
 
 
 def is_telemetry(frames: list[str]) -> bool:
@@ -142,18 +142,18 @@ class SteadyClock:
 
 def hot_path_us(budget: float, rate: float, requests: int = 20_000) -> float:
     """Microseconds the telemetry spends on one request of one image: what the middleware and
-    `ServiceMetrics.classified` record, on a fresh registry, best of five repeats."""
+    `ServiceMetrics.predicted` record, on a fresh registry, best of five repeats."""
     provider = create_meter_provider(CollectorRegistry(), {"service.name": "bench"})
     metrics = ServiceMetrics(provider, DetailSampler(budget, clock=SteadyClock(rate)))
-    model = SimpleNamespace(name="efficientnet-lite0", version="1")
     timings = {"queue": 0.004, "decode": 0.001, "preprocess": 0.002, "inference": 0.02, "postprocess": 0.0003}
     stats = InputStats(width=224, height=224, encoded_bytes=18_000, brightness=0.45, contrast=0.21)
-    result = Classification("efficientnet-lite0", "1", [ClassScore(281, "tabby", 0.62)], timings, stats, 1.9)
+    logits = np.zeros(1000, np.float32)
+    result = Prediction("efficientnet-lite0", "1", [ClassScore(281, "tabby", 0.62)], 0.62, 1.9, logits, timings, stats)
     http = {"http.request.method": "POST", "http.route": "/v1/predict", "http.response.status_code": 200}
 
     def request() -> None:  # what api/http_metrics.py and the data plane call per request
         metrics.http_active.add(1, "POST", "/v1/predict")
-        metrics.classified(model, result)
+        metrics.predicted(result)
         metrics.http_active.add(-1, "POST", "/v1/predict")
         metrics.http_duration.record(0.03, dict(http))
 

@@ -25,7 +25,7 @@ RUN install-deps.sh load
 
 COPY --chown=10001:10001 lab.json ./
 COPY --chown=10001:10001 samples/ samples/
-COPY --chown=10001:10001 services/__init__.py services/lab.py services/
+COPY --chown=10001:10001 lab/__init__.py lab/layout.py lab/
 COPY --chown=10001:10001 locustfiles/ locustfiles/
 
 # Headless runs (locustfiles.run) write their reports under /app/runs: a volume in the pod.

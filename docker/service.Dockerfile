@@ -28,6 +28,7 @@ COPY --chown=10001:10001 models/ models/
 # The labelled photos: the canary (a CronJob on this image) sends them to the service.
 COPY --chown=10001:10001 samples/ samples/
 COPY --chown=10001:10001 telemetry/ telemetry/
+COPY --chown=10001:10001 lab/__init__.py lab/layout.py lab/
 COPY --chown=10001:10001 services/ services/
 
 ENV INFERLAB_HOST=0.0.0.0

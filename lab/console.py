@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from lab import layout
 from lab.settings import ConsoleSettings
-from services import lab
 
 PROBE_TIMEOUT_S = 2.0
 SKIP_NOTE_MAX_AGE_S = 30.0  # a note older than the console's start by more than this is a past run's
@@ -49,21 +49,21 @@ DOORS = (
 
 
 def ready_url(component: str) -> str:
-    path = lab.components()[component]["ready"]
-    return lab.url(component) + path if path is not None else f"127.0.0.1:{lab.port(component)} (TCP)"
+    path = layout.components()[component]["ready"]
+    return layout.url(component) + path if path is not None else f"127.0.0.1:{layout.port(component)} (TCP)"
 
 
 def door_url(door: Door) -> str:
     path = door.path if door.path != "/" else ""
-    if lab.components()[door.component]["ready"] is None:  # not a web page: a database's address
-        return f"postgresql://127.0.0.1:{lab.port(door.component)}{path}"
-    return lab.url(door.component) + path
+    if layout.components()[door.component]["ready"] is None:  # not a web page: a database's address
+        return f"postgresql://127.0.0.1:{layout.port(door.component)}{path}"
+    return layout.url(door.component) + path
 
 
 def probe(http: httpx.Client, component: str) -> bool:
-    if lab.components()[component]["ready"] is None:  # no HTTP (PostgreSQL): a connection it takes will do
+    if layout.components()[component]["ready"] is None:  # no HTTP (PostgreSQL): a connection it takes will do
         try:
-            socket.create_connection(("127.0.0.1", lab.port(component)), PROBE_TIMEOUT_S).close()
+            socket.create_connection(("127.0.0.1", layout.port(component)), PROBE_TIMEOUT_S).close()
             return True
         except OSError:
             return False
@@ -76,8 +76,8 @@ def probe(http: httpx.Client, component: str) -> bool:
 def skip_notes(data: Path, since: float) -> dict[str, str]:
     """Why each skipped tool did not start, from the notes its launcher left in this run."""
     notes = {}
-    for component in lab.components():
-        path = lab.skip_note(component, data)
+    for component in layout.components():
+        path = layout.skip_note(component, data)
         if path.is_file() and path.stat().st_mtime >= since - SKIP_NOTE_MAX_AGE_S:
             notes[component] = path.read_text().strip()
     return notes
@@ -85,7 +85,7 @@ def skip_notes(data: Path, since: float) -> dict[str, str]:
 
 def block(ready: set[str], skipped: Mapping[str, str], took_s: float) -> str:
     """The lines people read: each door that is open, then what is missing and why."""
-    doors = [door for door in DOORS if door.component in lab.components()]
+    doors = [door for door in DOORS if door.component in layout.components()]
     width = max(len(door.title) for door in doors) + 2
     up = [door for door in doors if door.component in ready]
     headline = "inferlab is up" if len(up) == len(doors) else "inferlab is partly up"
@@ -112,8 +112,8 @@ def wait_for_lab(
     deadline = time.monotonic() + settings.wait_s
     while True:
         skipped = skip_notes(settings.data_dir, started)
-        ready = {name for name in lab.components() if name not in skipped and check(name)}
-        if len(ready) + len(skipped) >= len(lab.components()) or time.monotonic() >= deadline:
+        ready = {name for name in layout.components() if name not in skipped and check(name)}
+        if len(ready) + len(skipped) >= len(layout.components()) or time.monotonic() >= deadline:
             return ready, skipped
         if stop.wait(settings.poll_s):
             return ready, skipped
@@ -122,11 +122,11 @@ def wait_for_lab(
 def watch(check: Callable[[str], bool], ready: set[str], settings: ConsoleSettings, stop: threading.Event) -> None:
     """Name each component that stops answering, and each that answers again, until stopped."""
     while not stop.wait(settings.watch_s):
-        now = {name for name in lab.components() if check(name)}
+        now = {name for name in layout.components() if check(name)}
         for name in sorted(ready - now):
             print(f"{name} stopped answering at {ready_url(name)}", flush=True)
         for name in sorted(now - ready):
-            print(f"{name} is ready at {lab.url(name)}", flush=True)
+            print(f"{name} is ready at {layout.url(name)}", flush=True)
         ready = now
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.lab import DATA
+from lab.layout import DATA
 
 
 class ConsoleSettings(BaseSettings):

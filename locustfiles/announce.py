@@ -1,6 +1,6 @@
 """Headless load tests tell the lab's Prometheus where their `/metrics` is: one `file_sd` file per run.
 
-Prometheus watches the folder (`services.lab.load_test_targets()`, the Locust job's `file_sd_configs`),
+Prometheus watches the folder (`lab.layout.load_test_targets()`, the Locust job's `file_sd_configs`),
 so a run's figures are scraped while it lasts and the target is gone when it ends. A file is written
 whole (temporary name, then rename), and one left by a run that was killed is removed by the next.
 """

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
+from lab import layout
 from locustfiles import report
 from locustfiles.command import deadline_s
 from locustfiles.master_api import Master, MasterError
@@ -26,7 +27,6 @@ from locustfiles.run import make_run_directory
 from locustfiles.settings import LoadSettings
 from locustfiles.shapes import WORKERS_DRAIN_S, Drained, Plan, plan_for
 from locustfiles.summary import NoStatistics, summarise
-from services import lab
 
 BUSY = ("spawning", "running")
 
@@ -35,7 +35,7 @@ class RemoteSettings(LoadSettings):
     """A load test's settings (`INFERLAB_LOAD_*`), and the master that runs it."""
 
     master_url: str = Field(
-        default_factory=lambda: lab.url("locust"), description="Web UI of the running Locust master."
+        default_factory=lambda: layout.url("locust"), description="Web UI of the running Locust master."
     )
     workers_wait_s: float = Field(60.0, ge=0, description="Longest wait for a worker to connect to the master.")
     poll_s: float = Field(1.0, gt=0, description="How often the master's live figures are read.")

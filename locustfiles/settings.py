@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from services import lab
+from lab import layout
 
 REPO = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "INFERLAB_LOAD_"
@@ -48,7 +48,7 @@ class LoadSettings(BaseSettings):
         cli_kebab_case=True,
     )
 
-    host: str = Field(default_factory=lambda: lab.url("service"), description="Base URL of the service under load.")
+    host: str = Field(default_factory=lambda: layout.url("service"), description="Base URL of the service under load.")
     model: str | None = Field(None, description="Model to call (default: the service's default model).")
     users: int = Field(10, ge=1, description="Peak simulated users: steady and soak hold it, ramp and spike reach it.")
     spawn_rate: float = Field(2.0, gt=0, description="Users started (or stopped) per second.")
@@ -73,7 +73,7 @@ class LoadSettings(BaseSettings):
     report_dir: Path | None = Field(None, description="This run's directory (set by locustfiles.run for Locust).")
     samples_dir: Path = Field(REPO / "samples", description="The photos the clients upload.")
     web_host: str = Field("127.0.0.1", description="Address of Locust's web UI (locustfiles.web).")
-    web_port: int = Field(default_factory=lambda: lab.port("locust"), description="Port of Locust's web UI.")
+    web_port: int = Field(default_factory=lambda: layout.port("locust"), description="Port of Locust's web UI.")
     metrics_port: int | None = Field(
         0,
         ge=0,
@@ -81,7 +81,7 @@ class LoadSettings(BaseSettings):
         description="Headless runs: serve /metrics on this port (0: any free one; the web UI serves it on its own).",
     )
     targets_dir: Path | None = Field(
-        default_factory=lab.load_test_targets,
+        default_factory=layout.load_test_targets,
         description="Headless runs: announce /metrics here, for the lab's Prometheus (file_sd).",
     )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psycopg
 
-from services.predictions.local_postgres import LocalPostgres
+from lab.tools.postgres import LocalPostgres
 
 STOP_TIMEOUT_S = 20
 

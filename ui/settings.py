@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services import lab
+from lab import layout
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,7 @@ def _shared(name: str) -> AliasChoices:
 
 
 def _lab_url(component: str):
-    return lambda: lab.url(component)
+    return lambda: layout.url(component)
 
 
 class UiSettings(BaseSettings):
@@ -37,7 +37,7 @@ class UiSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INFERLAB_UI_", extra="ignore", validate_by_name=True)
 
     host: str = Field("127.0.0.1", description="Address to listen on.")
-    port: int = Field(default_factory=lambda: lab.port("ui"), ge=0, le=65535, description="Port (lab.json).")
+    port: int = Field(default_factory=lambda: layout.port("ui"), ge=0, le=65535, description="Port (lab.json).")
     api_url: str = Field(
         default_factory=_lab_url("service"), validation_alias=_shared("API_URL"), description="Inference service."
     )

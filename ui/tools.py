@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services import lab
+from lab import layout
 from ui.settings import UiSettings
 
 
@@ -26,7 +26,7 @@ class Tool:
 
 def _tool(name: str, component: str, link_url: str, probe_base: str) -> Tool:
     probe = probe_base or link_url
-    return Tool(name, link_url, probe.rstrip("/") + lab.components()[component]["ready"] if probe else "")
+    return Tool(name, link_url, probe.rstrip("/") + layout.components()[component]["ready"] if probe else "")
 
 
 def lab_tools(settings: UiSettings) -> list[Tool]:

@@ -6,14 +6,15 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
+from telemetry.stages import Stage
 from ui.client import ModelInfo, PredictResult
 from ui.errors import ApiError
 from ui.samples import Sample
 
 ACCEPT = ".jpg,.jpeg,.png,.webp,image/jpeg,image/png,image/webp"
-STAGES = ["queue", "decode", "preprocess", "inference", "postprocess"]
-STAGE_COLORS = {"queue": "#94a3b8", "decode": "#38bdf8", "preprocess": "#a78bfa", "inference": "#4f46e5",
-                "postprocess": "#f59e0b"}  # fmt: skip
+STAGES = [stage.value for stage in Stage]
+STAGE_COLORS = {Stage.QUEUE: "#94a3b8", Stage.DECODE: "#38bdf8", Stage.PREPROCESS: "#a78bfa",
+                Stage.INFERENCE: "#4f46e5", Stage.POSTPROCESS: "#f59e0b"}  # fmt: skip
 
 
 def error_box(error: ApiError) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 from services.inference.scheduler import Reservation, Scheduler
 
 Infer = Callable[[np.ndarray], np.ndarray]
-Pending = tuple[np.ndarray, asyncio.Future[tuple[np.ndarray, float, int]], Reservation | None]
+Pending = tuple[np.ndarray, asyncio.Future[tuple[np.ndarray, float, int, int]], Reservation | None]
 
 
 class MicroBatcher:
@@ -31,12 +31,12 @@ class MicroBatcher:
         self._collector: asyncio.Task[None] | None = None
         self._batches: set[asyncio.Task[None]] = set()
 
-    async def infer(self, tensor: np.ndarray) -> tuple[np.ndarray, float, int]:
-        """One image's logits, the seconds its batch waited for a worker, and the batch size."""
+    async def infer(self, tensor: np.ndarray) -> tuple[np.ndarray, float, int, int]:
+        """One image's logits, the seconds its batch waited for a worker, the batch size and its place in it."""
         if self._collector is None:
             # A context of its own: the collector serves every request, not the first one's admission.
             self._collector = asyncio.create_task(self._collect(), context=contextvars.Context())
-        future: asyncio.Future[tuple[np.ndarray, float, int]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[np.ndarray, float, int, int]] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((tensor, future, Scheduler.current()))
         return await future
 
@@ -66,9 +66,9 @@ class MicroBatcher:
                 if not future.done():
                     future.set_exception(exc)
             return
-        for row, (_, future, _) in zip(logits, batch, strict=True):
+        for index, (row, (_, future, _)) in enumerate(zip(logits, batch, strict=True)):
             if not future.done():
-                future.set_result((row, waited, len(batch)))
+                future.set_result((row, waited, len(batch), index))
 
     async def close(self) -> None:
         if self._collector is not None:

@@ -1,35 +1,27 @@
-"""What the data plane reports as it works, for telemetry to record.
+"""What the service reports as it works, for telemetry to record.
 
-The data plane calls these hooks and knows nothing of metrics; `telemetry.service_metrics`
-implements them with OpenTelemetry, and `NullObserver` (telemetry off) does nothing.
+The data plane, the shadow and the registry watcher call these hooks and know nothing of metrics;
+`services.inference.metrics` implements them with OpenTelemetry, and `NullObserver` (telemetry off)
+does nothing. v1 and v2 report the same way: one `Prediction` per image.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 if TYPE_CHECKING:
-    from services.inference.dataplane import Classification
-    from services.inference.preprocessing import InputStats
-    from services.inference.runtime import OnnxClassifier
+    from services.inference.pipeline import Prediction
 
 
 class Observer(Protocol):
-    def classified(self, model: OnnxClassifier, result: Classification) -> None:
-        """One image went through the whole pipeline (v1)."""
-
-    def scored(
-        self, model: OnnxClassifier, logits: np.ndarray, inputs: list[InputStats], timings: dict[str, float]
-    ) -> None:
-        """A batch of logits was computed for the Open Inference Protocol (inputs empty for raw tensors)."""
+    def predicted(self, prediction: Prediction) -> None:
+        """One image went through the pipeline, by either protocol."""
 
     def failed(self, error_type: str) -> None:
         """An error was answered to a client (or to one image of a batch)."""
 
-    def shadowed(self, primary: Classification, shadow: Classification) -> None:
-        """The challenger classified a copy of a request the default model answered."""
+    def shadowed(self, primary: Prediction, shadow: Prediction) -> None:
+        """The challenger classified a copy of an image the default model answered."""
 
     def swapped(self, alias: str, outcome: str) -> None:
         """A registry alias moved and the service tried to follow: outcome "success" or "failed"."""
@@ -39,18 +31,13 @@ class Observer(Protocol):
 
 
 class NullObserver:
-    def classified(self, model: OnnxClassifier, result: Classification) -> None:
-        pass
-
-    def scored(
-        self, model: OnnxClassifier, logits: np.ndarray, inputs: list[InputStats], timings: dict[str, float]
-    ) -> None:
+    def predicted(self, prediction: Prediction) -> None:
         pass
 
     def failed(self, error_type: str) -> None:
         pass
 
-    def shadowed(self, primary: Classification, shadow: Classification) -> None:
+    def shadowed(self, primary: Prediction, shadow: Prediction) -> None:
         pass
 
     def swapped(self, alias: str, outcome: str) -> None:
@@ -58,3 +45,30 @@ class NullObserver:
 
     def registry_error(self) -> None:
         pass
+
+
+class Observers:
+    """Several observers as one: each hook goes to every one, in order."""
+
+    def __init__(self, *observers: Observer) -> None:
+        self._observers = observers
+
+    def predicted(self, prediction: Prediction) -> None:
+        for observer in self._observers:
+            observer.predicted(prediction)
+
+    def failed(self, error_type: str) -> None:
+        for observer in self._observers:
+            observer.failed(error_type)
+
+    def shadowed(self, primary: Prediction, shadow: Prediction) -> None:
+        for observer in self._observers:
+            observer.shadowed(primary, shadow)
+
+    def swapped(self, alias: str, outcome: str) -> None:
+        for observer in self._observers:
+            observer.swapped(alias, outcome)
+
+    def registry_error(self) -> None:
+        for observer in self._observers:
+            observer.registry_error()

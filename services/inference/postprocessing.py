@@ -37,3 +37,11 @@ def rank(logits: np.ndarray, labels: tuple[str, ...], k: int) -> list[ClassScore
     """The k most probable classes of one image's logits."""
     probabilities = softmax(logits.astype(np.float64))
     return [ClassScore(int(i), labels[i], float(probabilities[i])) for i in top_k(probabilities, k)]
+
+
+def summarize(logits: np.ndarray, labels: tuple[str, ...], k: int) -> tuple[list[ClassScore], float]:
+    """One image's top k classes and the entropy of its distribution, from one softmax."""
+    probabilities = softmax(logits.astype(np.float64))
+    top = [ClassScore(int(i), labels[i], float(probabilities[i])) for i in top_k(probabilities, k)]
+    spread = float(-(probabilities * np.log(np.clip(probabilities, 1e-12, None))).sum())
+    return top, spread

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from services.inference.errors import ModelLoadError
+from services.inference.observer import Observer
 from services.inference.repository import ModelRepository
 from services.inference.runtime import Identity, OnnxClassifier
 from services.inference.sources import ModelFiles, RegistrySource, RegistryUnavailable
@@ -75,21 +76,21 @@ class RegistryModels:
         files = self.source.fetch(version)
         return self._build(files, Identity(self.source.name, version, alias))
 
-    async def watch(self, repository: ModelRepository, dataplane, observer) -> None:
+    async def watch(self, repository: ModelRepository, observer: Observer) -> None:
         """Forever: follow every alias; back off while the registry does not answer."""
         delay = self.poll_s
         while True:
             await asyncio.sleep(delay)
             try:
                 for alias in self.aliases:
-                    await self.follow(alias, repository, dataplane, observer)
+                    await self.follow(alias, repository, observer)
                 delay = self.poll_s
             except RegistryUnavailable as exc:
                 observer.registry_error()
                 delay = min(delay * 2, self.backoff_max_s)
                 log.warning("%s; keeping the loaded versions, next try in %.0f s", exc, delay)
 
-    async def follow(self, alias: str, repository: ModelRepository, dataplane, observer) -> None:
+    async def follow(self, alias: str, repository: ModelRepository, observer: Observer) -> None:
         """Make the served version of `alias` the one the registry names now."""
         version = await asyncio.to_thread(self.source.with_alias(alias).current_version)
         served = repository.by_alias(alias)
@@ -101,7 +102,7 @@ class RegistryModels:
         if version is None:
             if alias != self.source.alias and served is not None:  # the champion is never dropped
                 repository.remove(served)
-                await self._retire(served, dataplane)
+                await self._retire(served, repository)
             return
         try:
             new = await asyncio.to_thread(self._load, alias, version)
@@ -121,12 +122,12 @@ class RegistryModels:
             repository.add(new)
         else:
             repository.replace(served, new)
-            await self._retire(served, dataplane)
+            await self._retire(served, repository)
         observer.swapped(alias, "success")
         log.info("%s now serves %s version %s", alias, self.source.name, version)
 
     @staticmethod
-    async def _retire(model: OnnxClassifier, dataplane) -> None:
-        if not await dataplane.drained(model, timeout_s=30.0):
+    async def _retire(model: OnnxClassifier, repository: ModelRepository) -> None:
+        if not await repository.drained(model, timeout_s=30.0):
             log.warning("unloading %s version %s with requests still on it", model.name, model.version)
         model.unload()

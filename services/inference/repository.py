@@ -1,8 +1,16 @@
-"""The models a process serves, by name and version. The first one loaded is the default."""
+"""The models a process serves, by name and version. The first one loaded is the default.
+
+It also knows which models requests are using (`lease`), so that a model retired by a hot swap is
+unloaded only once the last request that holds it is done (`drained`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from services.inference.errors import ModelNotFound
 from services.inference.runtime import OnnxClassifier
@@ -11,6 +19,7 @@ from services.inference.runtime import OnnxClassifier
 class ModelRepository:
     def __init__(self, models: Iterable[OnnxClassifier] = ()) -> None:
         self._models: list[OnnxClassifier] = list(models)
+        self._in_use: Counter[OnnxClassifier] = Counter()
 
     def __iter__(self):
         return iter(self._models)
@@ -57,3 +66,22 @@ class ModelRepository:
     def unload_all(self) -> None:
         for model in self._models:
             model.unload()
+
+    @contextmanager
+    def lease(self, model: OnnxClassifier) -> Iterator[OnnxClassifier]:
+        """Mark `model` in use until the block ends, served or not (see `drained`)."""
+        self._in_use[model] += 1
+        try:
+            yield model
+        finally:
+            self._in_use[model] -= 1
+
+    async def drained(self, model: OnnxClassifier, timeout_s: float, poll_s: float = 0.05) -> bool:
+        """Wait until no request uses `model` (after it left the repository); False on time-out."""
+        deadline = time.monotonic() + timeout_s
+        while self._in_use[model] > 0:
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(poll_s)
+        self._in_use.pop(model, None)
+        return True

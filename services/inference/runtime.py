@@ -1,43 +1,31 @@
-"""The model runtime: an ONNX image classifier with a lifecycle. It knows nothing of HTTP.
+"""The model runtime: an ONNX image classifier with a lifecycle and the whole pipeline. It knows nothing of HTTP.
 
 `load()` opens the session and reads the model's spec, `warmup()` runs it on blank input,
-`ready` turns true only after both; `classify()` runs the whole pipeline on encoded images and
-times every stage, `infer()` runs the bare network on a tensor. Safe to call from several threads.
+`ready` turns true only after both. The pipeline is decode -> preprocess -> inference ->
+postprocess, every stage timed (`telemetry.stages.Stage`): `classify()` runs all of it on one
+encoded image in one call; `prepare()` and `classify_batch()` are its two halves, for callers that
+decode images in parallel and infer them as one batch (the Open Inference Protocol, micro-batching);
+`classify_tensor()` starts from a preprocessed tensor; `infer()` is the bare network. Synchronous,
+and safe to call from several threads: the data plane runs it on its workers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import onnxruntime as ort
 
 from services.inference import imaging, postprocessing, preprocessing
 from services.inference.errors import BadInput, ImageTooLarge, InferlabError, ModelLoadError, ModelNotReady
+from services.inference.pipeline import Prediction, StageTimer
 from services.inference.spec import ModelSpec, build_spec
+from telemetry.stages import Stage
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-@dataclass
-class StageTimer:
-    """Seconds spent per stage, in the order the stages ran."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def run(self, stage: str, fn: Callable[..., T], *args: object) -> T:
-        start = time.perf_counter()
-        try:
-            return fn(*args)
-        finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
 @dataclass(frozen=True)
@@ -190,19 +178,61 @@ class OnnxClassifier:
                 f"{self.request_decode_budget:,} per request; send fewer or smaller images."
             )
 
+    def classify(self, data: bytes, top_k: int) -> Prediction:
+        """The whole pipeline on one encoded image: decode, preprocess, inference, postprocess."""
+        prepared = self.prepare(data)
+        logits = prepared.timer.run(Stage.INFERENCE, self.infer, prepared.tensor[np.newaxis])
+        return self.predict(logits[0], top_k, prepared.timer, prepared.stats)
+
     def prepare(self, data: bytes) -> PreparedImage:
         """Decode and preprocess one encoded image."""
         timer = StageTimer()
         spec = self.spec.preprocess
         min_side = preprocessing.min_decode_side(spec)
         image, (width, height) = timer.run(
-            "decode", imaging.decode, data, self.max_image_pixels, min_side, self.decode_budget
+            Stage.DECODE, imaging.decode, data, self.max_image_pixels, min_side, self.decode_budget
         )
-        pixels = timer.run("preprocess", preprocessing.crop_pixels, image, spec)
-        tensor = timer.run("preprocess", preprocessing.normalize, pixels, spec)
+        pixels = timer.run(Stage.PREPROCESS, preprocessing.crop_pixels, image, spec)
+        tensor = timer.run(Stage.PREPROCESS, preprocessing.normalize, pixels, spec)
         brightness, contrast = preprocessing.luminance_stats(pixels)
         stats = preprocessing.InputStats(width, height, len(data), brightness, contrast)
         return PreparedImage(tensor, stats, timer)
 
-    def rank(self, logits: np.ndarray, top_k: int) -> list[postprocessing.ClassScore]:
-        return postprocessing.rank(logits, self.spec.labels, top_k)
+    def classify_batch(self, prepared: list[PreparedImage], top_k: int) -> list[Prediction]:
+        """Prepared images through the network as one batch, then postprocessed one by one."""
+        timer = StageTimer()
+        logits = timer.run(Stage.INFERENCE, self.infer, np.stack([image.tensor for image in prepared]))
+        return [
+            self.predict(row, top_k, _merged(image.timer, timer), image.stats, len(prepared), index)
+            for index, (row, image) in enumerate(zip(logits, prepared, strict=True))
+        ]
+
+    def classify_tensor(self, batch: np.ndarray, top_k: int) -> list[Prediction]:
+        """A preprocessed batch [N, ...input_shape] through the network, then postprocessed row by row."""
+        timer = StageTimer()
+        logits = timer.run(Stage.INFERENCE, self.infer, batch)
+        return [self.predict(row, top_k, _merged(timer), None, len(logits), i) for i, row in enumerate(logits)]
+
+    def predict(
+        self,
+        logits: np.ndarray,
+        top_k: int,
+        timer: StageTimer,
+        image: preprocessing.InputStats | None = None,
+        batch_size: int = 1,
+        batch_index: int = 0,
+    ) -> Prediction:
+        """Postprocess one image's logits (timed into `timer`): its top k and the distribution's entropy."""
+        top, spread = timer.run(Stage.POSTPROCESS, postprocessing.summarize, logits, self.spec.labels, top_k)
+        return Prediction(
+            self.name, self.version, top, top[0].score, spread, logits, timer.seconds, image, batch_size, batch_index
+        )
+
+
+def _merged(*timers: StageTimer) -> StageTimer:
+    """A timer of its own for one image, starting from what the shared steps measured."""
+    merged = StageTimer()
+    for timer in timers:
+        for stage, seconds in timer.seconds.items():
+            merged.add(stage, seconds)
+    return merged

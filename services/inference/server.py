@@ -29,7 +29,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from services.inference.accesslog import quiet_probes
-from services.inference.errors import Overloaded
+from services.inference.errors import ModelNotReady, Overloaded
 from services.inference.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,11 @@ class Door:
             return Overloaded("The service is shutting down; retry shortly.", self.retry_after_s)
         if method != b"POST":  # only POSTs (predict, infer) ask for inference capacity
             return None
-        dataplane = self._app.state.get("dataplane")
-        return None if dataplane is None else dataplane.scheduler.refusal()
+        service = self._app.state.get("service")
+        try:
+            return None if service is None else service.dataplane.scheduler.refusal()
+        except ModelNotReady:
+            return None  # still starting: the route answers 503 with why
 
 
 class Throttled:

@@ -10,7 +10,7 @@ import os
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services import lab
+from lab import layout
 
 DEFAULT_MODEL = "models/efficientnet-lite0.onnx"
 # Both versions by default, so that the UI's compare page has two to compare.
@@ -30,7 +30,7 @@ class ServiceSettings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address to listen on.")
     port: int = Field(
-        default_factory=lambda: lab.port("service"), ge=0, le=65535, description="Port to listen on (lab.json)."
+        default_factory=lambda: layout.port("service"), ge=0, le=65535, description="Port to listen on (lab.json)."
     )
     models: list[str] = Field(
         default_factory=lambda: list(DEFAULT_MODELS),
@@ -84,7 +84,7 @@ class ServiceSettings(BaseSettings):
         False, description="Log scrapes, health probes and registry polls too (off: they would drown the rest)."
     )
     tracking_uri: str = Field(
-        default_factory=lambda: lab.url("mlflow"),
+        default_factory=lambda: layout.url("mlflow"),
         validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "INFERLAB_TRACKING_URI"),
         description="MLflow tracking/registry URI for models:/NAME@ALIAS (env MLFLOW_TRACKING_URI).",
     )

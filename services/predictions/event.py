@@ -30,6 +30,14 @@ class ShadowAnswer:
     score: float
 
 
+@dataclass(frozen=True)
+class ShadowOutcome:
+    """The challenger's answer to a prediction already recorded: the shadow finishes after the answer."""
+
+    prediction_id: str
+    answer: ShadowAnswer
+
+
 @dataclass(kw_only=True)
 class PredictionEvent:
     id: str = field(default_factory=new_prediction_id)

@@ -17,7 +17,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from services.predictions import queries
 from services.predictions.cloudevents import CloudEventsSink
 from services.predictions.errors import BadRequest, LogUnavailable, PredictionNotFound
-from services.predictions.event import PredictionEvent
+from services.predictions.event import PredictionEvent, ShadowAnswer, ShadowOutcome
 from services.predictions.metrics import PredictionLogMetrics
 from services.predictions.migrate import migrate
 from services.predictions.postgres_sink import PostgresSink
@@ -80,6 +80,11 @@ class PredictionLog:
         """Hand the event to every sink; never blocks, never raises."""
         for writer in self.writers:
             writer.offer(event)
+
+    def record_shadow(self, prediction_id: str, answer: ShadowAnswer) -> None:
+        """Add the challenger's answer to a recorded prediction (in PostgreSQL; the CloudEvents sink sends
+        each event once, as it is recorded). Never blocks, never raises."""
+        self.writers[0].offer(ShadowOutcome(prediction_id, answer))
 
     def flush(self, timeout_s: float = 5.0) -> bool:
         """Wait until what was recorded so far is in PostgreSQL (or dropped)."""

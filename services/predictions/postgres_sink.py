@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import psycopg
 
-from services.predictions.event import PredictionEvent
+from services.predictions.event import PredictionEvent, ShadowOutcome
 from services.predictions.migrate import migrate
-from services.predictions.store import delete_older_than, write_batch
+from services.predictions.store import add_shadow_answers, delete_older_than, write_batch
 from services.predictions.thumbnails import image_format, thumbnail
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,9 @@ class PostgresSink:
         self._connection: psycopg.Connection | None = None
         self._next_purge = 0.0
 
-    def write(self, events: Sequence[PredictionEvent]) -> None:
+    def write(self, items: Sequence[PredictionEvent | ShadowOutcome]) -> None:
+        events = [item for item in items if isinstance(item, PredictionEvent)]
+        outcomes = [item for item in items if isinstance(item, ShadowOutcome)]  # after their events, in order
         for event in events:
             if event.image is not None:
                 event.format = event.format or image_format(event.image)
@@ -37,7 +39,10 @@ class PostgresSink:
             event.image = None
         try:
             connection = self._connect()
-            write_batch(connection, events)
+            if events:
+                write_batch(connection, events)
+            if outcomes:
+                add_shadow_answers(connection, outcomes)
             self._purge(connection)
         except psycopg.Error:
             self.close()  # the next batch starts on a new connection

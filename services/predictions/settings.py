@@ -5,14 +5,14 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services import lab
+from lab import layout
 
 DATABASE = "inferlab"
 
 
 def local_database_url(database: str = DATABASE) -> str:
     """The lab's own PostgreSQL (`make up`), on its lab.json port."""
-    return f"postgresql://postgres@127.0.0.1:{lab.port('postgres')}/{database}"
+    return f"postgresql://postgres@127.0.0.1:{layout.port('postgres')}/{database}"
 
 
 class PredictionLogSettings(BaseSettings):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from services.predictions.event import PredictionEvent
+from services.predictions.event import PredictionEvent, ShadowOutcome
 
 COLUMNS = (
     "id", "created_at", "model", "version", "alias", "route", "label", "class_index", "confidence", "entropy",
@@ -32,6 +32,15 @@ def write_batch(connection: psycopg.Connection, events: Sequence[PredictionEvent
     with connection.transaction(), connection.cursor() as cursor, cursor.copy(_COPY) as copy:
         for event in events:
             copy.write_row(row(event))
+
+
+def add_shadow_answers(connection: psycopg.Connection, outcomes: Sequence[ShadowOutcome]) -> None:
+    """The challenger's answers, each onto its prediction (one already dropped is left alone)."""
+    with connection.transaction(), connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE predictions SET shadow = %s WHERE id = %s",
+            [(json.dumps(asdict(o.answer)), o.prediction_id) for o in outcomes],
+        )
 
 
 def delete_older_than(connection: psycopg.Connection, days: float, now: datetime | None = None) -> int:

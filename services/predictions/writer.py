@@ -14,17 +14,18 @@ import time
 from collections.abc import Sequence
 from typing import Protocol
 
-from services.predictions.event import PredictionEvent
+from services.predictions.event import PredictionEvent, ShadowOutcome
 from services.predictions.metrics import PredictionLogMetrics
 
 log = logging.getLogger(__name__)
 _STOP = object()
+Item = PredictionEvent | ShadowOutcome
 
 
 class Sink(Protocol):
     name: str
 
-    def write(self, events: Sequence[PredictionEvent]) -> None: ...
+    def write(self, items: Sequence[Item]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -62,9 +63,9 @@ class SinkWriter:
     def start(self) -> None:
         self._thread.start()
 
-    def offer(self, event: PredictionEvent) -> bool:
+    def offer(self, item: Item) -> bool:
         try:
-            self._queue.put_nowait(event)
+            self._queue.put_nowait(item)
         except queue.Full:
             self._metrics.dropped.labels(self.sink.name, "buffer_full").inc()
             return False
@@ -95,9 +96,9 @@ class SinkWriter:
             for marker in markers:
                 marker.set()
 
-    def _take(self) -> tuple[list[PredictionEvent], list[threading.Event], bool]:
+    def _take(self) -> tuple[list[Item], list[threading.Event], bool]:
         """The next batch; flush markers end it early, and so does the stop."""
-        batch: list[PredictionEvent] = []
+        batch: list[Item] = []
         markers: list[threading.Event] = []
         item = self._queue.get()
         deadline = time.monotonic() + self._flush_interval_s
@@ -115,7 +116,7 @@ class SinkWriter:
             except queue.Empty:
                 return batch, markers, False
 
-    def _write(self, batch: list[PredictionEvent]) -> None:
+    def _write(self, batch: list[Item]) -> None:
         if time.monotonic() < self._down_until:
             self._metrics.dropped.labels(self.sink.name, "sink_down").inc(len(batch))
             return

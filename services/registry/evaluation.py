@@ -52,12 +52,7 @@ def loaded(path: Path) -> Iterator[OnnxClassifier]:
 
 def predict(classifier: OnnxClassifier, photos: Sequence[LabelledPhoto]) -> list[Prediction]:
     """Top-5 classes of each photo, one image per network call as the service runs them by default."""
-    return [Prediction(photo.name, tuple(_rank(classifier, photo.data))) for photo in photos]
-
-
-def _rank(classifier: OnnxClassifier, data: bytes) -> list[ClassScore]:
-    tensor = classifier.prepare(data).tensor
-    return classifier.rank(classifier.infer(tensor[None])[0], TOP_K)
+    return [Prediction(photo.name, tuple(classifier.classify(photo.data, TOP_K).predictions)) for photo in photos]
 
 
 def answers(predictions: Sequence[Prediction]) -> dict[str, str]:

@@ -19,11 +19,11 @@ from contextlib import contextmanager, suppress
 
 import httpx
 
+from lab.layout import port_taken
 from services.registry.bootstrap import bootstrap
 from services.registry.errors import RegistryError
 from services.registry.settings import RegistrySettings
 from services.registry.store import connect
-from telemetry.local.launch import port_taken
 
 log = logging.getLogger(__name__)
 SERVER_ENV = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", "MLFLOW_DISABLE_TELEMETRY": "true"}

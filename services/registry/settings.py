@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services import lab
+from lab import layout
 
 REPO = Path(__file__).resolve().parent.parent.parent
 ALIASES = ("champion", "challenger")
@@ -23,7 +23,7 @@ class RegistrySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INFERLAB_REGISTRY_", extra="ignore", populate_by_name=True)
 
     tracking_uri: str = Field(
-        default_factory=lambda: lab.url("mlflow"),
+        default_factory=lambda: layout.url("mlflow"),
         validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "INFERLAB_REGISTRY_TRACKING_URI"),
         description="MLflow tracking and registry URI (MLFLOW_TRACKING_URI; default: the lab's server).",
     )
@@ -44,7 +44,7 @@ class RegistrySettings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="`server`: address the MLflow server listens on.")
     port: int = Field(
-        default_factory=lambda: lab.port("mlflow"), ge=0, le=65535, description="`server`: its port (lab.json)."
+        default_factory=lambda: layout.port("mlflow"), ge=0, le=65535, description="`server`: its port (lab.json)."
     )
     data_dir: Path = Field(
         REPO / "data" / "mlflow", description="`server`: where its sqlite database and artifacts live."
@@ -57,10 +57,10 @@ class RegistrySettings(BaseSettings):
     )
     startup_timeout_s: float = Field(180.0, gt=0, description="`server`: longest wait for MLflow to answer.")
     service_url: str = Field(
-        default_factory=lambda: lab.url("service"), description="`canary`: the inference service to check."
+        default_factory=lambda: layout.url("service"), description="`canary`: the inference service to check."
     )
     pushgateway_url: str = Field(
-        default_factory=lambda: lab.url("pushgateway"),
+        default_factory=lambda: layout.url("pushgateway"),
         description="`canary`: Prometheus Pushgateway to push results to ('' to push nowhere).",
     )
     canary_experiment: str = Field("inferlab-canary", description="`canary`: MLflow experiment of its runs.")

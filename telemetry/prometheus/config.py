@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from services import lab
+from lab import layout
 from telemetry import jobs
 
 SCRAPE_INTERVAL = "5s"
 FAST_SCRAPE_INTERVAL = "2s"  # the service and Locust: what a short load test shows
 RULE_FILES = "rules/*.yml"  # relative to the config file, as Prometheus resolves it
-LOAD_TEST_TARGETS = "../../data/load-tests/*.json"  # likewise: services.lab.load_test_targets()
+LOAD_TEST_TARGETS = "../../data/load-tests/*.json"  # likewise: lab.layout.load_test_targets()
 K8S_NAMESPACE = "inferlab"
 K8S_RULE_FILES = "/etc/prometheus/rules/*.yml"  # where the manifests mount the rules ConfigMap
 NAME_LABEL = "__meta_kubernetes_pod_label_app_kubernetes_io_name"  # the pod's job (telemetry/jobs.py)
@@ -50,7 +50,7 @@ def local_config(
 
     Locust's job also reads the files headless load tests write (`load_test_targets`, a glob).
     """
-    ports = ports or {job: lab.port(component) for job, component in jobs.LAB_COMPONENTS.items()}
+    ports = ports or {job: layout.port(component) for job, component in jobs.LAB_COMPONENTS.items()}
     fast = {jobs.SERVICE: fast_interval, jobs.LOCUST: fast_interval}
     scrapes = [_static_job(job, f"127.0.0.1:{port}", fast.get(job)) for job, port in ports.items()]
     for scrape in scrapes:
@@ -80,7 +80,7 @@ def _keep_annotated_pods() -> list[dict[str, Any]]:
 
 def _pushgateway_job() -> dict[str, Any]:
     """The Pushgateway's pods at the lab's port, with `honor_labels`: the canary's own job and labels win."""
-    port = lab.port("pushgateway")
+    port = layout.port("pushgateway")
     return {
         "job_name": jobs.PUSHGATEWAY,
         "honor_labels": True,
@@ -110,6 +110,6 @@ def kubernetes_config() -> dict[str, Any]:
         "kubernetes_sd_configs": [{"role": "pod", "namespaces": {"names": [K8S_NAMESPACE]}}],
         "relabel_configs": _keep_annotated_pods() + _pod_labels(),
     }
-    own = _static_job(jobs.PROMETHEUS, f"localhost:{lab.port('prometheus')}", None)
+    own = _static_job(jobs.PROMETHEUS, f"localhost:{layout.port('prometheus')}", None)
     scrapes = [own, pods, _pushgateway_job()]
     return {"global": _global(SCRAPE_INTERVAL), "rule_files": [K8S_RULE_FILES], "scrape_configs": scrapes}

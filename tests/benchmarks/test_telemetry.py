@@ -10,7 +10,7 @@ UVICORN = "run (uvicorn/server.py:70)"
 MIDDLEWARE = "http_metrics.<locals>.middleware (services/inference/api/http_metrics.py:36)"
 HANDLER = "PredictController.predict (services/inference/api/v1.py:40)"
 SDK = "Histogram.record (metrics/_internal/instrument.py:321)"
-CLASSIFIED = "ServiceMetrics.classified (telemetry/service_metrics.py:118)"
+CLASSIFIED = "ServiceMetrics.predicted (services/inference/metrics.py:110)"
 INFER = "Session.run (onnxruntime/capi/onnxruntime_inference_collection.py:406)"
 
 

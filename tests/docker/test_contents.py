@@ -12,12 +12,13 @@ from tests.docker import dockerfile
 from tests.docker.dockerfile import dockerignored
 from tests.manifests.build import REPO, tool
 
-FIRST_PARTY = {"services", "telemetry", "ui", "locustfiles"}
+FIRST_PARTY = {"services", "telemetry", "ui", "locustfiles", "lab"}
 # The modules each image starts (CMD, and the worker's locustfile).
 ENTRY_POINTS = {
-    "service": ["services/inference/__main__.py"],
+    # The registry's bootstrap Job and the canary CronJob run on the service's image too.
+    "service": ["services/inference/__main__.py", "services/registry/__main__.py"],
     "ui": ["ui/__main__.py"],
-    "locust": ["locustfiles/web.py", "locustfiles/run.py", "locustfiles/locustfile.py"],
+    "locust": ["locustfiles/web.py", "locustfiles/run.py", "locustfiles/locustfile.py", "locustfiles/worker.py"],
 }
 
 
@@ -58,7 +59,7 @@ def test_the_image_holds_every_module_its_entry_points_import(image: str) -> Non
 
 def test_the_import_walk_finds_what_it_should() -> None:
     found = {str(p.relative_to(REPO)) for p in imported_files(REPO / "ui/__main__.py")}
-    assert {"ui/app.py", "services/lab.py", "services/__init__.py"} <= found
+    assert {"ui/app.py", "lab/layout.py", "services/__init__.py"} <= found
 
 
 @pytest.mark.parametrize("path", [".venv/bin/python", "tests/conftest.py", "runs/x/summary.md", "Makefile",

@@ -48,9 +48,12 @@ def test_the_image_runs_as_a_user_of_its_own(image: str) -> None:
 
 def test_the_image_runs_what_the_procfile_and_the_manifests_run(image: str) -> None:
     """One command per component: the Procfile (make up, Tilt --local), the image and the manifests agree."""
-    # The images are named like the Procfile's lines; a line may set variables before its command.
+    # The images are named like the Procfile's lines; a line may set variables before its command, and
+    # run it under `make up`'s reloader (`python -m lab.reload PATH... -- COMMAND`): COMMAND is what counts.
     words = shlex.split(procfile()[image])
     from_procfile = list(itertools.dropwhile(lambda word: re.match(r"^[A-Z_]+=", word), words))
+    if from_procfile[1:3] == ["-m", "lab.reload"]:
+        from_procfile = from_procfile[from_procfile.index("--") + 1 :]
     assert from_procfile[0].endswith("/python")
     assert dockerfile.command(image) == ["python", *from_procfile[1:]]
     # Servers only: the worker, and the Jobs and CronJobs that run a command to completion on an image, differ.

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from lab import console
+from lab import console, layout
 from lab.settings import ConsoleSettings
-from services import lab
 
-ALL = set(lab.components())
+ALL = set(layout.components())
 
 
 def test_the_block_lists_every_door_with_its_url_when_all_is_ready() -> None:
@@ -21,7 +20,7 @@ def test_the_block_lists_every_door_with_its_url_when_all_is_ready() -> None:
     assert f"inferlab is up: {len(ALL)} of {len(ALL)} components ready after 42 s" in text
     for door in console.DOORS:
         assert door.title in text
-    assert f"{lab.url('service')}/schema/swagger" in text
+    assert f"{layout.url('service')}/schema/swagger" in text
     assert "data/grafana/admin-password" in text
     assert "Not running" not in text and "Ctrl-C" in text
 
@@ -30,18 +29,18 @@ def test_the_block_says_what_is_missing_and_why() -> None:
     reason = "grafana skipped: neither `grafana` nor `grafana-server` on PATH. To run it: install it."
     text = console.block(ALL - {"grafana", "locust"}, {"grafana": reason}, 300.0)
     up, missing = text.split("Not running:")
-    assert "inferlab is partly up" in up and lab.url("grafana") not in up
+    assert "inferlab is partly up" in up and layout.url("grafana") not in up
     assert reason in missing
-    assert f"not ready at {lab.url('locust')}/: see its lines above" in missing
+    assert f"not ready at {layout.url('locust')}/: see its lines above" in missing
 
 
 def test_skip_notes_of_a_past_run_are_ignored(tmp_path: Path) -> None:
     for tool in ("grafana", "pushgateway"):
-        note = lab.skip_note(tool, tmp_path)
+        note = layout.skip_note(tool, tmp_path)
         note.parent.mkdir(parents=True, exist_ok=True)
         note.write_text(f"{tool} skipped: why\n")
     past = time.time() - 3600
-    os.utime(lab.skip_note("pushgateway", tmp_path), (past, past))
+    os.utime(layout.skip_note("pushgateway", tmp_path), (past, past))
     assert console.skip_notes(tmp_path, since=time.time()) == {"grafana": "grafana skipped: why"}
 
 
@@ -50,7 +49,7 @@ def settings(tmp_path: Path, **changes: float) -> ConsoleSettings:
 
 
 def test_the_wait_ends_when_every_component_is_ready_or_skipped(tmp_path: Path) -> None:
-    note = lab.skip_note("grafana", tmp_path)
+    note = layout.skip_note("grafana", tmp_path)
     note.parent.mkdir(parents=True)
     note.write_text("grafana skipped: why\n")
     calls: list[str] = []
@@ -91,4 +90,4 @@ def test_the_watch_names_what_stops_and_what_comes_back(tmp_path: Path, capsys: 
     rounds = Rounds(ALL - {"ui"}, ALL - {"ui"}, ALL)
     console.watch(rounds.check, set(ALL), settings(tmp_path), rounds)  # type: ignore[arg-type]
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"ui stopped answering at {lab.url('ui')}/healthz", f"ui is ready at {lab.url('ui')}"]
+    assert out == [f"ui stopped answering at {layout.url('ui')}/healthz", f"ui is ready at {layout.url('ui')}"]

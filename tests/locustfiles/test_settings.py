@@ -36,9 +36,9 @@ def test_an_unknown_shape_is_refused() -> None:
 
 
 def test_the_host_defaults_to_the_service_in_lab_json() -> None:
-    from services import lab
+    from lab import layout
 
-    assert LoadSettings().host == lab.url("service")
+    assert LoadSettings().host == layout.url("service")
 
 
 def test_the_environment_handed_to_locust_reads_back_the_same(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -51,7 +51,7 @@ def test_the_reloader_runs_the_base_command_and_watches_code_the_image_gets() ->
         image = container["image"].rsplit(":", 1)[0]
         for path in watched:
             assert any(s == path or s.startswith(path + "/") for s in synced[image]), f"{name}: {path} is not synced"
-        assert "services" in watched, "live_update's pip step touches services/__init__.py to restart the process"
+        assert "lab" in watched, "live_update's pip step touches lab/__init__.py to restart the process"
 
 
 def test_live_updated_pods_have_room_in_tmp_for_a_pip_run() -> None:

@@ -10,7 +10,7 @@ import pytest
 from tests.manifests.build import BASE, OVERLAY, REPO, containers, find, objects, pod_spec, workloads
 
 # Where the lab's deployment is configured: scripts, manifests, images, provisioning, Tilt's settings.
-# (Python code that makes a password up, like telemetry/local's, is no written password.)
+# (Python code that makes a password up, like lab/tools's, is no written password.)
 DEPLOYMENT_FILES = ("Tiltfile", "Procfile", ".dockerignore", "docker/", "manifests/", "tilt/", "telemetry/", "lab.json")
 CODE_AND_DOCS = (".py", ".md")
 FORBIDDEN = [

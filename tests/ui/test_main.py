@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services import lab
+from lab import layout
 from ui.__main__ import parse_args
 
 
@@ -16,9 +16,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults_come_from_lab_json() -> None:
     settings = parse_args([])
-    assert settings.port == lab.port("ui") == 8600
-    assert settings.api_url == lab.url("service")
-    assert settings.prometheus_url == lab.url("prometheus")
+    assert settings.port == layout.port("ui") == 8600
+    assert settings.api_url == layout.url("service")
+    assert settings.prometheus_url == layout.url("prometheus")
 
 
 def test_the_lab_wide_variable_is_read_and_the_ui_one_wins(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from services import lab
+from lab import layout
 from ui.settings import UiSettings
 from ui.tools import lab_tools
 
@@ -16,8 +16,8 @@ def test_in_make_up_the_link_is_also_what_is_probed(monkeypatch: pytest.MonkeyPa
         monkeypatch.delenv(name)  # the defaults, not a developer's exported settings
     for tool in lab_tools(UiSettings()):
         component = tool.name.lower()
-        assert tool.link_url == lab.url(component)
-        assert tool.probe_url == lab.url(component) + lab.components()[component]["ready"]
+        assert tool.link_url == layout.url(component)
+        assert tool.probe_url == layout.url(component) + layout.components()[component]["ready"]
 
 
 def test_in_the_cluster_links_are_forwarded_ports_and_probes_the_services() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from telemetry.service_metrics import ServiceMetrics
+from services.inference.metrics import ServiceMetrics
 
 
 def http_metrics(metrics: ServiceMetrics) -> Callable[[ASGIApp], ASGIApp]:

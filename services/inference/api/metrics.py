@@ -15,4 +15,4 @@ class MetricsController(Controller):
     @get("/", sync_to_thread=False)
     def metrics(self, state: State) -> Response:
         # Litestar appends the charset itself.
-        return Response(generate_latest(state.registry), media_type=CONTENT_TYPE_LATEST.split("; charset")[0])
+        return Response(generate_latest(state.service.registry), media_type=CONTENT_TYPE_LATEST.split("; charset")[0])

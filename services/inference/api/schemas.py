@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from msgspec import Struct
 
-from services.inference.dataplane import Classification
+from services.inference import pipeline
 
 
 class Prediction(Struct):
@@ -30,7 +30,7 @@ class PredictResponse(Struct, omit_defaults=True):
     """The prediction's id in the log (`POST /v1/predictions/{id}/feedback`); absent when the log is off."""
 
     @classmethod
-    def from_classification(cls, result: Classification, prediction_id: str | None = None) -> PredictResponse:
+    def from_prediction(cls, result: pipeline.Prediction, prediction_id: str | None = None) -> PredictResponse:
         return cls(
             model=result.model,
             version=result.version,

@@ -8,8 +8,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
+from services.inference import pipeline
 from services.inference.api.openapi import error_responses
-from services.inference.api.prediction_log import record as prediction_log_record
 from services.inference.api.schemas import (
     BatchItem,
     BatchResponse,
@@ -18,8 +18,9 @@ from services.inference.api.schemas import (
     PredictResponse,
 )
 from services.inference.api.uploads import BatchUploadOperation, SingleUploadOperation, read_images
-from services.inference.dataplane import Classification, DataPlane
+from services.inference.dataplane import DataPlane
 from services.inference.errors import BadInput
+from services.inference.prediction_log import REQUEST_ID, record, request_id
 from services.predictions.log import PredictionLog
 
 Plane = NamedDependency[DataPlane]
@@ -49,10 +50,13 @@ class PredictController(Controller):
         if len(images) != 1:
             raise BadInput(f"Send one image here ({len(images)} came); use /v1/predict/batch for several.")
         result = await dataplane.classify(images[0][1], top_k or dataplane.default_top_k, model, version)
-        prediction_id = prediction_log_record(dataplane, prediction_log, result, route="v1", request=request,
-                                              image=images[0][1])  # fmt: skip
+        prediction_id = None
+        if prediction_log is not None:
+            prediction_id = record(prediction_log, dataplane, result, route="v1",
+                                   request_id=request_id(request.headers.get(REQUEST_ID)),
+                                   image=images[0][1])  # fmt: skip
         headers = {"X-Prediction-ID": prediction_id} if prediction_id else None
-        return Response(PredictResponse.from_classification(result, prediction_id), headers=headers)
+        return Response(PredictResponse.from_prediction(result, prediction_id), headers=headers)
 
     @post("/predict/batch", status_code=200, operation_class=BatchUploadOperation, responses=UPLOAD_ERRORS)
     async def predict_batch(
@@ -69,12 +73,11 @@ class PredictController(Controller):
         outcomes = await dataplane.classify_many(
             [data for _, data in images], top_k or dataplane.default_top_k, model, version
         )
-        items = []
+        items, client_id = [], request_id(request.headers.get(REQUEST_ID))
         for (name, data), outcome in zip(images, outcomes, strict=True):
             prediction_id = None
-            if isinstance(outcome, Classification):
-                prediction_id = prediction_log_record(dataplane, prediction_log, outcome, route="v1", request=request,
-                                                      image=data)  # fmt: skip
+            if prediction_log is not None and isinstance(outcome, pipeline.Prediction):
+                prediction_id = record(prediction_log, dataplane, outcome, route="v1", request_id=client_id, image=data)
             items.append(_batch_item(name, outcome, prediction_id))
         return BatchResponse(items)
 
@@ -98,7 +101,7 @@ class PredictController(Controller):
         )
 
 
-def _batch_item(filename: str | None, outcome: Classification | Exception, prediction_id: str | None) -> BatchItem:
-    if isinstance(outcome, Classification):
-        return BatchItem(filename, 200, result=PredictResponse.from_classification(outcome, prediction_id))
+def _batch_item(filename: str | None, outcome: pipeline.Prediction | Exception, prediction_id: str | None) -> BatchItem:
+    if isinstance(outcome, pipeline.Prediction):
+        return BatchItem(filename, 200, result=PredictResponse.from_prediction(outcome, prediction_id))
     return BatchItem(filename, outcome.status_code, error=outcome.message)

@@ -8,15 +8,17 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
-from services.inference.app import build_dataplane, create_app
-from services.inference.errors import ModelLoadError
+from services.inference.app import create_app
+from services.inference.errors import ModelLoadError, ModelNotReady
 from services.inference.repository import ModelRepository
+from services.inference.service import build_dataplane
 from tests.fixtures import encode, solid
 
 
 def test_creating_the_app_loads_nothing(tmp_path: Path, settings_for):
     app = create_app(settings_for([tmp_path / "not-there-yet.onnx"]))
-    assert "dataplane" not in app.state
+    with pytest.raises(ModelNotReady, match="starting"):
+        app.state.service.dataplane  # noqa: B018 (the property is what is tested)
 
 
 def test_a_model_that_cannot_load_stops_the_start(tmp_path: Path, settings_for):
@@ -29,7 +31,7 @@ def test_a_model_that_cannot_load_stops_the_start(tmp_path: Path, settings_for):
 
 def test_the_lifespan_loads_warms_and_unloads(make_client):
     with make_client(workers=3, queue_size=5) as client:
-        dataplane = client.app.state.dataplane
+        dataplane = client.app.state.service.dataplane
         models = list(dataplane.repository)
         assert [m.name for m in models] == ["tiny"]
         assert all(m.ready for m in models)
@@ -52,6 +54,12 @@ def test_batching_is_off_unless_asked_for(settings_for):
     assert (batching.max_size, batching.max_wait_s) == (4, 0.005)
 
 
+def test_the_shadow_runs_beside_a_registry_only_and_when_asked_for(settings_for):
+    assert build_dataplane(settings_for([]), ModelRepository(), shadowed=True).shadow.fraction == 0.2
+    assert build_dataplane(settings_for([]), ModelRepository(), shadowed=False).shadow is None
+    assert build_dataplane(settings_for([], shadow_fraction=0), ModelRepository(), shadowed=True).shadow is None
+
+
 def test_concurrent_requests_are_batched_when_enabled(make_client):
     images = [encode(solid(colour)) for colour in [(255, 0, 0), (0, 255, 0), (0, 0, 255)]]
     with make_client(batch_max_size=3, batch_max_wait_ms=300) as client, ThreadPoolExecutor(3) as pool:
@@ -68,10 +76,10 @@ def test_concurrent_requests_are_batched_when_enabled(make_client):
 
 def test_the_detail_budget_reaches_the_metrics(tmp_path: Path, settings_for):
     app = create_app(settings_for([tmp_path / "model.onnx"], telemetry_detail_budget=3.5))
-    assert app.state.observer.sampler.budget == 3.5
+    assert app.state.service.observer.sampler.budget == 3.5
 
 
 def test_without_telemetry_nothing_is_recorded_nor_served(tmp_path: Path, settings_for):
     app = create_app(settings_for([tmp_path / "model.onnx"], telemetry=False))
-    assert not hasattr(app.state.observer, "sampler")
+    assert not hasattr(app.state.service.observer, "sampler")
     assert all(route.path != "/metrics" for route in app.routes)

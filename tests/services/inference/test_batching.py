@@ -52,9 +52,9 @@ def test_concurrent_calls_are_merged_into_one_batch(scheduler: Scheduler):
     fake = FakeInfer()
     results = asyncio.run(infer_all(MicroBatcher(fake, scheduler, max_size=8, max_wait_s=0.05), 5))
     assert fake.sizes == [5]
-    for i, (logits, waited, batch_size) in enumerate(results):
+    for i, (logits, waited, batch_size, index) in enumerate(results):
         np.testing.assert_array_equal(logits, row(i) * 10)  # each caller gets its own row back
-        assert batch_size == 5
+        assert (batch_size, index) == (5, i)
         assert waited >= 0
 
 
@@ -62,8 +62,9 @@ def test_max_size_is_respected(scheduler: Scheduler):
     fake = FakeInfer()
     results = asyncio.run(infer_all(MicroBatcher(fake, scheduler, max_size=4, max_wait_s=0.05), 10))
     assert sorted(fake.sizes) == [2, 4, 4]
-    assert sorted(size for _, _, size in results) == [2, 2] + [4] * 8
-    assert [float(logits[0]) for logits, _, _ in results] == [i * 10.0 for i in range(10)]
+    assert sorted(size for _, _, size, _ in results) == [2, 2] + [4] * 8
+    assert sorted(index for _, _, _, index in results) == [0, 0, 0, 1, 1, 1, 2, 2, 3, 3]
+    assert [float(logits[0]) for logits, _, _, _ in results] == [i * 10.0 for i in range(10)]
 
 
 def test_a_lone_call_waits_at_most_max_wait(scheduler: Scheduler):
@@ -113,7 +114,7 @@ def test_calls_within_the_window_join_the_batch_and_later_ones_do_not(scheduler:
 
     results = asyncio.run(main())
     assert fake.sizes == [2, 1]
-    assert [size for _, _, size in results] == [2, 2, 1]
+    assert [size for _, _, size, _ in results] == [2, 2, 1]
 
 
 def test_an_exception_fails_every_member_of_the_batch(scheduler: Scheduler):
@@ -146,7 +147,7 @@ def test_mismatched_tensors_fail_their_batch_not_the_batcher(scheduler: Schedule
         finally:
             await batcher.close()
 
-    bad, (logits, _, size) = asyncio.run(main())
+    bad, (logits, _, size, _) = asyncio.run(main())
     assert all(isinstance(outcome, ValueError) for outcome in bad)
     np.testing.assert_array_equal(logits, row(3) * 10)
     assert size == 1

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.inference.dataplane import BatchingConfig, Classification, DataPlane
+from services.inference.dataplane import BatchingConfig, DataPlane
 from services.inference.errors import BadInput, InvalidImage, ModelNotFound, Overloaded
+from services.inference.pipeline import Prediction
 from services.inference.repository import ModelRepository
 from services.inference.runtime import OnnxClassifier
 from services.inference.scheduler import Scheduler
@@ -63,7 +64,12 @@ class TestClassify:
         order = np.argsort(-expected, kind="stable")
         assert [p.label for p in result.predictions] == [TINY_LABELS[i] for i in order]
         np.testing.assert_allclose([p.score for p in result.predictions], expected[order], rtol=1e-5)
-        assert (result.model, result.version, result.original_size, result.batch_size) == ("tiny", "1", (40, 30), 1)
+        assert (result.model, result.version, (result.image.width, result.image.height), result.batch_size) == (
+            "tiny",
+            "1",
+            (40, 30),
+            1,
+        )
 
     def test_every_stage_is_timed(self, dataplane: DataPlane):
         timings = asyncio.run(dataplane.classify(png(BLUE), top_k=1)).timings
@@ -98,9 +104,9 @@ class TestClassify:
 class TestClassifyMany:
     def test_a_bad_image_fails_alone(self, dataplane: DataPlane):
         outcomes = asyncio.run(dataplane.classify_many([png(RED), b"junk", png(BLUE)], top_k=1))
-        assert isinstance(outcomes[0], Classification) and outcomes[0].predictions[0].label == "red"
+        assert isinstance(outcomes[0], Prediction) and outcomes[0].predictions[0].label == "red"
         assert isinstance(outcomes[1], InvalidImage)
-        assert isinstance(outcomes[2], Classification) and outcomes[2].predictions[0].label == "blue"
+        assert isinstance(outcomes[2], Prediction) and outcomes[2].predictions[0].label == "blue"
         assert dataplane.scheduler.admitted == 0
 
     @pytest.mark.parametrize("count", [0, 4])
@@ -118,7 +124,7 @@ class TestClassifyMany:
 class TestTensors:
     def test_infer_tensor(self, dataplane: DataPlane, tiny_model: OnnxClassifier):
         batch = np.random.default_rng(0).normal(size=(2, 3, 16, 16)).astype(np.float32)
-        logits = asyncio.run(dataplane.infer_tensor(tiny_model, batch))
+        logits = np.stack([p.logits for p in asyncio.run(dataplane.infer_tensor(tiny_model, batch))])
         np.testing.assert_allclose(logits, tiny_logits(batch), rtol=1e-5, atol=1e-6)
 
     @pytest.mark.parametrize("count", [0, 4])
@@ -127,7 +133,9 @@ class TestTensors:
             asyncio.run(dataplane.infer_tensor(tiny_model, np.zeros((count, 3, 16, 16), np.float32)))
 
     def test_infer_images(self, dataplane: DataPlane, tiny_model: OnnxClassifier):
-        logits = asyncio.run(dataplane.infer_images(tiny_model, [png(RED), png(BLUE)]))
+        results = asyncio.run(dataplane.infer_images(tiny_model, [png(RED), png(BLUE)]))
+        assert [r.predictions[0].label for r in results] == ["red", "blue"]
+        logits = np.stack([r.logits for r in results])
         expected = [tiny_logits_of_colour(RED), tiny_logits_of_colour(BLUE)]
         np.testing.assert_allclose(logits, expected, rtol=1e-5, atol=1e-5)
         assert dataplane.scheduler.admitted == 0
@@ -163,7 +171,7 @@ class TestMicroBatching:
         dataplane = make_dataplane(batching=BatchingConfig(max_size=4, max_wait_s=0.2))
         colours = [RED, BLUE, (0, 255, 0), (128, 128, 128)]
 
-        async def main() -> list[Classification]:
+        async def main() -> list[Prediction]:
             return await asyncio.gather(*(dataplane.classify(png(c), top_k=4) for c in colours))
 
         results = asyncio.run(main())

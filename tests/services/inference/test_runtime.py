@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from services.inference.errors import BadInput, ImageTooLarge, InvalidImage, ModelLoadError, ModelNotReady
-from services.inference.runtime import OnnxClassifier, StageTimer
+from services.inference.pipeline import StageTimer
+from services.inference.runtime import OnnxClassifier
+from telemetry.stages import Stage
 from tests.fixtures import TINY_LABELS, encode, solid, tiny_logits, tiny_logits_of_colour, write_tiny_classifier
 
 
@@ -146,13 +148,32 @@ class TestPipeline:
         with pytest.raises(InvalidImage):
             tiny_model.prepare(b"\xff\xd8\xff\xe0 not really a jpeg")
 
-    def test_rank_of_a_blue_image(self, tiny_model: OnnxClassifier):
-        prepared = tiny_model.prepare(encode(solid((0, 0, 255))))
-        scores = tiny_model.rank(tiny_model.infer(prepared.tensor[np.newaxis])[0], 2)
+    def test_classify_runs_the_whole_pipeline_on_a_blue_image(self, tiny_model: OnnxClassifier):
+        result = tiny_model.classify(encode(solid((0, 0, 255))), 2)
         expected = tiny_logits_of_colour((0, 0, 255))
+        scores = result.predictions
         assert [s.label for s in scores] == [TINY_LABELS[i] for i in np.argsort(-expected)[:2]] == ["blue", "grey"]
         probabilities = np.exp(expected) / np.exp(expected).sum()
-        assert scores[0].score == pytest.approx(probabilities[2], rel=1e-5)
+        assert scores[0].score == pytest.approx(probabilities[2], rel=1e-5) == result.confidence
+        assert result.entropy == pytest.approx(-(probabilities * np.log(probabilities)).sum(), rel=1e-5)
+        np.testing.assert_allclose(result.logits, expected, rtol=1e-5)
+        assert list(result.timings) == [Stage.DECODE, Stage.PREPROCESS, Stage.INFERENCE, Stage.POSTPROCESS]
+        assert (result.model, result.version, result.batch_size) == (tiny_model.name, tiny_model.version, 1)
+        assert result.image.encoded_bytes > 0
+
+    def test_a_batch_of_prepared_images_and_a_tensor_give_what_one_by_one_gives(self, tiny_model: OnnxClassifier):
+        colours = [(255, 0, 0), (0, 0, 255)]
+        singles = [tiny_model.classify(encode(solid(colour)), 1) for colour in colours]
+        prepared = [tiny_model.prepare(encode(solid(colour))) for colour in colours]
+        batch = tiny_model.classify_batch(prepared, 1)
+        tensor = tiny_model.classify_tensor(np.stack([p.tensor for p in prepared]), 1)
+        for results in (batch, tensor):
+            assert [r.predictions[0].label for r in results] == [s.predictions[0].label for s in singles]
+            assert [r.batch_size for r in results] == [2, 2]
+            for result, single in zip(results, singles, strict=True):
+                np.testing.assert_allclose(result.logits, single.logits, rtol=1e-5)
+        assert batch[0].image is not None and tensor[0].image is None
+        assert Stage.DECODE in batch[0].timings and Stage.DECODE not in tensor[0].timings
 
 
 class TestStageTimer:

@@ -100,7 +100,7 @@ def scheduler() -> FakeScheduler:
 
 @pytest.fixture
 def door(scheduler: FakeScheduler) -> Door:
-    app = SimpleNamespace(state={"dataplane": SimpleNamespace(scheduler=scheduler)})
+    app = SimpleNamespace(state={"service": SimpleNamespace(dataplane=SimpleNamespace(scheduler=scheduler))})
     return Door(app, retry_after_s=2)
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 from prometheus_client import CollectorRegistry
 
 from services.predictions.api import prediction_routes
+from services.predictions.event import ShadowAnswer, new_prediction_id
 from services.predictions.log import PredictionLog
 from services.predictions.metrics import PredictionLogMetrics
 from services.predictions.settings import PredictionLogSettings
@@ -159,3 +160,15 @@ def test_the_classes_feedback_may_name_are_the_model_version_s(log, client) -> N
     assert client.get(f"/v1/predictions/{served.id}/classes").json() == {
         "model": "tiny", "version": "1", "classes": TINY_LABELS}  # fmt: skip
     assert client.get(f"/v1/predictions/{retired.id}/classes").json()["classes"] == []
+
+
+def test_the_challengers_answer_joins_the_prediction_it_shadowed(log, client) -> None:
+    shadowed, alone = event("red"), event("green", seconds=1)
+    log.record(shadowed)
+    log.record(alone)
+    log.record_shadow(shadowed.id, ShadowAnswer("tiny", "2", "blue", 2, 0.7))
+    log.record_shadow(new_prediction_id(), ShadowAnswer("tiny", "2", "red", 0, 0.9))  # its event was dropped
+    assert log.flush()
+    shown = client.get(f"/v1/predictions/{shadowed.id}").json()
+    assert shown["shadow"] == {"model": "tiny", "version": "2", "label": "blue", "index": 2, "score": 0.7}
+    assert client.get(f"/v1/predictions/{alone.id}").json()["shadow"] is None

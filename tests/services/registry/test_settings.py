@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services import lab
+from lab import layout
 from services.registry.settings import RegistrySettings
 
 
@@ -16,9 +16,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults_point_at_the_lab() -> None:
     settings = RegistrySettings()
-    assert settings.tracking_uri == lab.url("mlflow") == "http://127.0.0.1:5000"
-    assert settings.service_url == lab.url("service")
-    assert settings.pushgateway_url == lab.url("pushgateway")
+    assert settings.tracking_uri == layout.url("mlflow") == "http://127.0.0.1:5000"
+    assert settings.service_url == layout.url("service")
+    assert settings.pushgateway_url == layout.url("pushgateway")
     assert (settings.port, settings.server_workers, settings.model_name) == (5000, 1, "efficientnet-lite0")
     assert settings.labels_file.is_file() and settings.champion_file.is_file() and settings.challenger_file.is_file()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import lab
+from lab import layout
 from telemetry import jobs
 from telemetry.prometheus.config import kubernetes_config, local_config
 
@@ -13,10 +13,10 @@ def targets(config: dict) -> dict[str, list[str]]:
 
 def test_the_lab_scrapes_each_component_at_its_lab_json_port() -> None:
     assert targets(local_config()) == {
-        "inference": [f"127.0.0.1:{lab.port('service')}"],
-        "locust": [f"127.0.0.1:{lab.port('locust')}"],
-        "prometheus": [f"127.0.0.1:{lab.port('prometheus')}"],
-        "pushgateway": [f"127.0.0.1:{lab.port('pushgateway')}"],
+        "inference": [f"127.0.0.1:{layout.port('service')}"],
+        "locust": [f"127.0.0.1:{layout.port('locust')}"],
+        "prometheus": [f"127.0.0.1:{layout.port('prometheus')}"],
+        "pushgateway": [f"127.0.0.1:{layout.port('pushgateway')}"],
     }
 
 
@@ -65,7 +65,7 @@ def test_the_cluster_scrapes_the_pushgateway_pods_in_a_job_of_their_own_with_hon
     }
     assert keeps == {
         ("__meta_kubernetes_pod_label_app_kubernetes_io_name",): "pushgateway",
-        ("__meta_kubernetes_pod_container_port_number",): str(lab.port("pushgateway")),
+        ("__meta_kubernetes_pod_container_port_number",): str(layout.port("pushgateway")),
     }
     assert "honor_labels" not in pods and "honor_labels" not in own
 

@@ -240,7 +240,7 @@ def assert_still_serving(client: TestClient) -> None:
     assert prediction.status_code == 200 and prediction.json()["predictions"][0]["label"] == "red"
     inference = client.post(INFER, json=tensor([1, 3, 16, 16])["json"])
     assert inference.status_code == 200
-    assert client.app.state.dataplane.scheduler.admitted == 0
+    assert client.app.state.service.dataplane.scheduler.admitted == 0
 
 
 @pytest.mark.parametrize(("path", "request_kwargs", "status", "fragment"), BAD.values(), ids=BAD.keys())
@@ -292,7 +292,7 @@ class TestRequestPixelBudget:
     ):
         service = budget_service
         path, request_kwargs = path_and_request
-        model = service.app.state.dataplane.repository.default
+        model = service.app.state.service.dataplane.repository.default
         monkeypatch.setattr(model, "prepare", lambda data: pytest.fail("decoded an image of a refused request"))
         response = service.post(path, **request_kwargs)
         assert response.status_code == 413

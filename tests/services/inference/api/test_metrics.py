@@ -97,7 +97,7 @@ def test_state_gauges_read_the_service(client):
 
 def test_rejections_are_counted(make_client):
     with make_client(workers=1, queue_size=0) as client:
-        dataplane = client.app.state.dataplane
+        dataplane = client.app.state.service.dataplane
         with dataplane.scheduler.admit(1):
             response = client.post("/v1/predict", content=solid_jpeg((1, 2, 3)), headers={"content-type": "image/jpeg"})
         assert response.status_code == 503

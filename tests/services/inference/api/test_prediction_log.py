@@ -1,7 +1,9 @@
-"""The service logs every v1 answer: the id in the answer, the row in PostgreSQL, feedback, metrics, readiness."""
+"""The service logs every answer of both protocols: the id in the answer, the row in PostgreSQL, feedback,
+metrics, readiness."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from litestar.testing import TestClient
 from services.inference.app import create_app
 from tests.postgres import free_port
 from tests.services.inference.api.test_v1 import GREEN, RED, png
+from tests.services.inference.api.test_v2 import fp32_input, random_batch
 from tests.services.inference.conftest import service_settings
 
 pytestmark = pytest.mark.integration
@@ -54,11 +57,35 @@ def test_each_image_of_a_batch_gets_its_own_id(client: TestClient) -> None:
     assert [client.get(f"/v1/predictions/{i}").json()["label"] for i in ids] == ["red", "green"]
 
 
+def test_each_image_of_a_v2_request_is_logged_with_its_ids_in_the_parameters(client: TestClient) -> None:
+    data = [base64.b64encode(png(colour)).decode() for colour in (GREEN, RED)]
+    request = {"id": "req-7", "inputs": [{"name": "images", "datatype": "BYTES", "shape": [2], "data": data}]}
+    answer = client.post("/v2/models/tiny/infer", json=request).json()
+    assert answer["id"] == "req-7"  # the protocol's id stays the client's own
+    ids = answer["parameters"]["prediction_ids"]
+    logged = [client.get(f"/v1/predictions/{i}").json() for i in ids]
+    assert [(row["label"], row["route"], row["request_id"]) for row in logged] == [
+        ("green", "v2", "req-7"),
+        ("red", "v2", "req-7"),
+    ]
+    assert (logged[0]["width"], logged[0]["height"], logged[0]["format"]) == (40, 30, "PNG")
+
+
+def test_a_v2_tensor_is_logged_without_an_image(client: TestClient) -> None:
+    request = {"inputs": [fp32_input(random_batch(1))]}
+    answer = client.post("/v2/models/tiny/infer", json=request, headers={"X-Request-ID": "t1"}).json()
+    [prediction_id] = answer["parameters"]["prediction_ids"]
+    logged = client.get(f"/v1/predictions/{prediction_id}").json()
+    assert (logged["route"], logged["request_id"], logged["width"], logged["thumbnail_url"]) == ("v2", "t1", None, None)
+    logits = answer["outputs"][0]["data"]
+    assert logged["index"] == logits.index(max(logits))  # the top class of the logits the client got
+
+
 def test_readiness_tells_of_the_log_and_does_not_depend_on_it(monkeypatch, tiny_model_file: Path) -> None:
     down = f"postgresql://postgres@127.0.0.1:{free_port()}/inferlab"
     with logging_service(monkeypatch, tiny_model_file, down) as client:
         assert client.post("/v1/predict", content=png(RED), headers={"Content-Type": "image/png"}).status_code == 200
-        assert client.app.state.prediction_log.flush()
+        assert client.app.state.service.predictions.flush()
         assert (
             'inferlab_prediction_log_dropped_total{reason="sink_down",sink="postgres"} 1.0'
             in client.get("/metrics").text

@@ -185,7 +185,7 @@ class TestRefusals:
 
     def test_overload_is_a_503_with_retry_after(self, make_client):
         with make_client(retry_after_s=7) as client:
-            scheduler = client.app.state.dataplane.scheduler
+            scheduler = client.app.state.service.dataplane.scheduler
             with scheduler.admit(scheduler.capacity):
                 response = post_raw(client, png(RED))
                 batch = client.post("/v1/predict/batch", files=[("file", ("a.png", png(RED), "image/png"))])
@@ -196,7 +196,7 @@ class TestRefusals:
 
     def test_overload_by_a_request_in_flight(self, make_client):
         with make_client(workers=1, queue_size=0) as client:
-            model = next(iter(client.app.state.dataplane.repository))
+            model = next(iter(client.app.state.service.dataplane.repository))
             entered, release = threading.Event(), threading.Event()
             real_prepare = model.prepare
 

@@ -117,7 +117,7 @@ class TestMetadataAndHealth:
 
     def test_a_model_that_is_not_ready(self, make_client):
         with make_client() as client:
-            next(iter(client.app.state.dataplane.repository)).ready = False
+            next(iter(client.app.state.service.dataplane.repository)).ready = False
             assert client.get("/v2/health/ready").status_code == 503
             assert client.get("/v2/models/tiny/ready").json() == {"name": "tiny", "ready": False}
             response = client.post(INFER, json={"inputs": [fp32_input(random_batch(1))]})

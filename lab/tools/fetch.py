@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from telemetry.local.releases import Platform, Release
+from lab.tools.releases import Platform, Release
 
 CHUNK = 1 << 20
 Opener = Callable[[str, float], BinaryIO]

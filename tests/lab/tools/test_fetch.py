@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from telemetry.local.fetch import FetchError, expected_digest, fetch
-from telemetry.local.releases import Platform, Release
+from lab.tools.fetch import FetchError, expected_digest, fetch
+from lab.tools.releases import Platform, Release
 
 WHERE = Platform("linux", "amd64")
 ARCHIVE = "tool-1.0.linux-amd64.tar.gz"

@@ -1,7 +1,7 @@
-"""`python -m telemetry.local prometheus|grafana|pushgateway`: run one of the lab's observability tools, or wait.
+"""`python -m lab.tools prometheus|grafana|pushgateway`: run one of the lab's observability tools, or wait.
 
 Started by the Procfile (`make up`). The binary on PATH is used when there is one; else the tool's
-official release, fetched and verified once into `.cache/tools/` (`tools.py`). When the tool can
+official release, fetched and verified once into `.cache/tools/` (`finder.py`). When the tool can
 start, this process becomes it (exec), so honcho's signals reach the tool itself; when it cannot,
 this says why in one line and waits for the stop signal.
 """
@@ -16,13 +16,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from services import lab
-from telemetry.local.grafana import grafana_launch
-from telemetry.local.launch import DATA, Launch, port_taken
-from telemetry.local.prometheus import prometheus_launch
-from telemetry.local.pushgateway import pushgateway_launch
-from telemetry.local.settings import ToolsSettings
-from telemetry.local.tools import ToolFinder
+from lab import layout
+from lab.tools.finder import ToolFinder
+from lab.tools.grafana import grafana_launch
+from lab.tools.launch import DATA, Launch, port_taken
+from lab.tools.prometheus import prometheus_launch
+from lab.tools.pushgateway import pushgateway_launch
+from lab.tools.settings import ToolsSettings
 
 LAUNCHES = {"prometheus": prometheus_launch, "grafana": grafana_launch, "pushgateway": pushgateway_launch}
 
@@ -44,7 +44,7 @@ def checked(launch: Launch) -> Launch:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m telemetry.local", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m lab.tools", description=__doc__)
     parser.add_argument("tool", choices=sorted(LAUNCHES))
     settings = ToolsSettings()
     finder = ToolFinder(settings)
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(launch: Launch, data: Path = DATA) -> int:
     """Become the tool (exec, so honcho's signals reach it), or say why not and wait."""
     launch = checked(launch)
-    note = lab.skip_note(launch.tool, data)
+    note = layout.skip_note(launch.tool, data)
     note.unlink(missing_ok=True)
     if launch.skipped:
         message = f"{launch.tool} skipped: {launch.skipped}. To run it: {launch.hint}."

@@ -11,9 +11,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from telemetry.local.fetch import FetchError, cached_binary, fetch
-from telemetry.local.releases import RELEASES, Release, UnsupportedPlatform, this_platform
-from telemetry.local.settings import ToolsSettings
+from lab.tools.fetch import FetchError, cached_binary, fetch
+from lab.tools.releases import RELEASES, Release, UnsupportedPlatform, this_platform
+from lab.tools.settings import ToolsSettings
 
 
 def release_for(name: str) -> Release | None:

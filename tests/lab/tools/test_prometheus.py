@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from services import lab
-from telemetry.local.prometheus import prometheus_launch
+from lab import layout
+from lab.tools.prometheus import prometheus_launch
 from telemetry.prometheus.paths import LOCAL_CONFIG, RULES_DIR
 
 
@@ -18,7 +18,7 @@ def test_the_command_runs_the_lab_config_with_local_storage(tmp_path: Path) -> N
     assert launch.command[0] == "/opt/bin/prometheus"
     assert f"--config.file={tmp_path / 'prometheus.yml'}" in launch.command
     assert f"--storage.tsdb.path={tmp_path / 'prometheus'}" in launch.command
-    assert f"--web.listen-address=127.0.0.1:{lab.port('prometheus')}" in launch.command
+    assert f"--web.listen-address=127.0.0.1:{layout.port('prometheus')}" in launch.command
     assert not any("lifecycle" in argument for argument in launch.command)  # no unauthenticated POST /-/quit
     assert launch.directories == (tmp_path / "prometheus", tmp_path / "load-tests")
 

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.inference.dataplane import Classification
+from services.inference.metrics import ServiceMetrics
+from services.inference.pipeline import Prediction
 from services.inference.postprocessing import ClassScore
 from services.inference.preprocessing import InputStats
 from telemetry import instruments as i
 from telemetry.provider import create_meter_provider
-from telemetry.service_metrics import ServiceMetrics
 
 LABELS = ("cat", "dog", "cup")
 
@@ -35,20 +35,21 @@ def metrics(registry):
     provider.shutdown()
 
 
-def classification(label: str = "dog", score: float = 0.7) -> Classification:
+def classification(label: str = "dog", score: float = 0.7, image: bool = True, batch_size: int = 1) -> Prediction:
     timings = {"queue": 0.001, "decode": 0.002, "preprocess": 0.003, "inference": 0.02, "postprocess": 0.0005}
-    stats = InputStats(width=300, height=200, encoded_bytes=12_345, brightness=0.4, contrast=0.2)
-    return Classification("fake", "1", [ClassScore(1, label, score)], {**timings, "total": 0.03}, stats, 0.8)
+    stats = InputStats(width=300, height=200, encoded_bytes=12_345, brightness=0.4, contrast=0.2) if image else None
+    logits = np.zeros(len(LABELS), np.float32)
+    timings = {**timings, "total": 0.03}
+    return Prediction("fake", "1", [ClassScore(1, label, score)], score, 0.8, logits, timings, stats, batch_size)
 
 
 def sample(registry, name: str, **labels: str) -> float | None:
     return registry.get_sample_value(name, labels)
 
 
-def test_classified_records_stages_inputs_and_prediction(metrics, registry):
-    model = fake_model()
-    metrics.classified(model, classification())
-    metrics.classified(model, classification())
+def test_a_prediction_records_stages_inputs_and_its_answer(metrics, registry):
+    metrics.predicted(classification())
+    metrics.predicted(classification())
     ids = {"model_name": "fake", "model_version": "1"}
     assert sample(registry, "inferlab_images_classified_total", **ids) == 2
     assert sample(registry, "inferlab_prediction_top_class_total", class_label="dog", **ids) == 2
@@ -66,21 +67,22 @@ def test_classified_records_stages_inputs_and_prediction(metrics, registry):
     assert sample(registry, "inferlab_prediction_entropy_nat_sum", **ids) == pytest.approx(1.6)
 
 
-def test_scored_logits_give_top_class_confidence_and_entropy(metrics, registry):
-    logits = np.array([[0.0, 0.0, 10.0], [5.0, 0.0, 0.0]], np.float32)
-    metrics.scored(fake_model(), logits, [], {"queue": 0.0, "inference": 0.01})
+def test_a_prediction_from_a_tensor_records_its_answer_but_no_image(metrics, registry):
+    """The Open Inference Protocol's FP32 tensors: the same record, without the image's signals."""
+    metrics.predicted(classification("cup", 0.9, image=False, batch_size=2))
+    metrics.predicted(classification("cat", 0.6, image=False, batch_size=2))
     ids = {"model_name": "fake", "model_version": "1"}
     assert sample(registry, "inferlab_prediction_top_class_total", class_label="cup", **ids) == 1
     assert sample(registry, "inferlab_prediction_top_class_total", class_label="cat", **ids) == 1
-    assert sample(registry, "inferlab_inference_batch_size_sum", **ids) == 2
+    assert sample(registry, "inferlab_prediction_confidence_sum", **ids) == pytest.approx(1.5)
+    assert sample(registry, "inferlab_inference_batch_size_sum", **ids) == 4
     assert sample(registry, "inferlab_input_pixels_count", **ids) is None  # tensors have no image
 
 
 def test_watch_reads_state_at_scrape_time(metrics, registry):
     scheduler = SimpleNamespace(queued=3, admitted=5, capacity=10, rejected=0)
     models = [fake_model("1"), fake_model("2")]
-    dataplane = SimpleNamespace(scheduler=scheduler, repository=_Repo(models))
-    metrics.watch(dataplane)
+    metrics.watch(scheduler, _Repo(models))
     assert sample(registry, "inferlab_inference_queue_depth") == 3
     scheduler.queued, scheduler.rejected = 0, 4
     assert sample(registry, "inferlab_inference_queue_depth") == 0
@@ -100,12 +102,8 @@ class _Repo:
 
 
 def test_every_declared_instrument_is_exported_under_its_name(metrics, registry):
-    metrics.watch(
-        SimpleNamespace(
-            scheduler=SimpleNamespace(queued=0, admitted=0, capacity=1, rejected=0), repository=_Repo([fake_model()])
-        )
-    )
-    metrics.classified(fake_model(), classification())
+    metrics.watch(SimpleNamespace(queued=0, admitted=0, capacity=1, rejected=0), _Repo([fake_model()]))
+    metrics.predicted(classification())
     metrics.failed("InvalidImage")
     metrics.shadowed(classification(), classification())
     metrics.swapped("champion", "success")
@@ -176,17 +174,13 @@ def sampled_out(registry):
 
 def test_images_left_out_by_the_sampler_are_still_counted(sampled_out, registry):
     """Counts are exact; only the per-image distributions are sampled."""
-    sampled_out.classified(fake_model(), classification("dog"))
-    sampled_out.scored(fake_model(), np.array([[0.0, 0.0, 10.0]], np.float32), [], {"inference": 0.01})
+    sampled_out.predicted(classification("dog"))
+    sampled_out.predicted(classification("cup", image=False))
     ids = {"model_name": "fake", "model_version": "1"}
     assert sample(registry, "inferlab_images_classified_total", **ids) == 2
     assert sample(registry, "inferlab_prediction_top_class_total", class_label="dog", **ids) == 1
     assert sample(registry, "inferlab_prediction_top_class_total", class_label="cup", **ids) == 1
     assert sample(registry, "inferlab_prediction_confidence_count", **ids) is None
     assert sample(registry, "inferlab_inference_stage_duration_seconds_count", stage="inference", **ids) is None
-    sampled_out.watch(
-        SimpleNamespace(
-            scheduler=SimpleNamespace(queued=0, admitted=0, capacity=1, rejected=0), repository=_Repo([fake_model()])
-        )
-    )
+    sampled_out.watch(SimpleNamespace(queued=0, admitted=0, capacity=1, rejected=0), _Repo([fake_model()]))
     assert sample(registry, "inferlab_telemetry_detail_share") == 0.0

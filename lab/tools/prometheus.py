@@ -13,8 +13,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from services import lab
-from telemetry.local.launch import DATA, Launch
+from lab import layout
+from lab.tools.launch import DATA, Launch
 from telemetry.prometheus.config import local_config
 from telemetry.prometheus.paths import RULES_DIR
 
@@ -26,11 +26,11 @@ INSTALL = (
 
 
 def prometheus_launch(which: Callable[[str], str | None] = shutil.which, data: Path = DATA) -> Launch:
-    port = lab.port("prometheus")
+    port = layout.port("prometheus")
     binary = which("prometheus")
     if binary is None:
         return Launch("prometheus", port, skipped="no `prometheus` on PATH", hint=INSTALL)
-    storage, rendered, targets = data / "prometheus", data / "prometheus.yml", lab.load_test_targets(data)
+    storage, rendered, targets = data / "prometheus", data / "prometheus.yml", layout.load_test_targets(data)
     config = local_config(rule_files=str(RULES_DIR / "*.yml"), load_test_targets=str(targets / "*.json"))
     # No --web.enable-lifecycle: it would let any local process stop Prometheus with a POST; restart the lab.
     command = [

@@ -1,4 +1,4 @@
-"""`python -m telemetry.local`: exec the tool when it can start; otherwise say why and wait for the stop signal."""
+"""`python -m lab.tools`: exec the tool when it can start; otherwise say why and wait for the stop signal."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from services import lab
-from telemetry.local import __main__ as local
-from telemetry.local.launch import Launch, port_taken
-from telemetry.local.prometheus import prometheus_launch
+from lab import layout
+from lab.tools import __main__ as local
+from lab.tools.launch import Launch, port_taken
+from lab.tools.prometheus import prometheus_launch
 from tests.live import REPO
 
 STILL_WAITING_S = 0.5
@@ -26,7 +26,7 @@ def test_a_tool_that_can_start_replaces_this_process(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(local.LAUNCHES, "prometheus", lambda which, data: launch)
     monkeypatch.setattr(local, "port_taken", lambda port: False)
     monkeypatch.setenv("INFERLAB_TOOLS_DATA_DIR", str(tmp_path))
-    old_note = lab.skip_note("prometheus", tmp_path)
+    old_note = layout.skip_note("prometheus", tmp_path)
     old_note.parent.mkdir(parents=True)
     old_note.write_text("prometheus skipped: a past run's reason\n")
     execs = []
@@ -67,7 +67,7 @@ def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path, tool: 
         "INFERLAB_TOOLS_DIR": str(tmp_path / "tools"),
         "INFERLAB_TOOLS_DATA_DIR": str(tmp_path / "data"),
     }
-    command = [sys.executable, "-m", "telemetry.local", tool]
+    command = [sys.executable, "-m", "lab.tools", tool]
     with subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True) as process:
         first_line = process.stdout.readline()
         time.sleep(STILL_WAITING_S)
@@ -78,11 +78,11 @@ def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path, tool: 
     assert "fetching" in first_line and "is off (INFERLAB_TOOLS_FETCH=false)" in first_line
     assert still_running
     assert code == 0
-    assert lab.skip_note(tool, tmp_path / "data").read_text() == first_line.split(" The rest")[0] + "\n"
+    assert layout.skip_note(tool, tmp_path / "data").read_text() == first_line.split(" The rest")[0] + "\n"
 
 
 def test_the_launcher_needs_neither_the_grafana_sdk_nor_yaml() -> None:
     """`make up` runs it from the `all` extra: the generators' dependencies (`dev`) are not installed there."""
-    probe = "import sys, telemetry.local.__main__; print(sorted({'grafana_foundation_sdk', 'yaml'} & set(sys.modules)))"
+    probe = "import sys, lab.tools.__main__; print(sorted({'grafana_foundation_sdk', 'yaml'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from telemetry.local import tools
-from telemetry.local.releases import GRAFANA, PROMETHEUS, PUSHGATEWAY, Platform, UnsupportedPlatform, this_platform
-from telemetry.local.settings import ToolsSettings
-from telemetry.local.tools import ToolFinder, release_for
+from lab.tools import finder as finder_module
+from lab.tools.finder import ToolFinder, release_for
+from lab.tools.releases import GRAFANA, PROMETHEUS, PUSHGATEWAY, Platform, UnsupportedPlatform, this_platform
+from lab.tools.settings import ToolsSettings
 
 
 def finder(tmp_path: Path, which: dict[str, str] | None = None, fetching: bool = True) -> ToolFinder:
@@ -18,7 +18,7 @@ def finder(tmp_path: Path, which: dict[str, str] | None = None, fetching: bool =
 
 
 def test_a_binary_on_path_wins_and_nothing_is_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tools, "fetch", lambda *args, **kwargs: pytest.fail("fetched although on PATH"))
+    monkeypatch.setattr(finder_module, "fetch", lambda *args, **kwargs: pytest.fail("fetched although on PATH"))
     assert finder(tmp_path, {"prometheus": "/usr/bin/prometheus"})("prometheus") == "/usr/bin/prometheus"
 
 
@@ -29,7 +29,7 @@ def test_a_missing_tool_is_fetched_once_for_all_its_names(tmp_path: Path, monkey
         fetched.append(release.tool)
         return cache / "grafana"
 
-    monkeypatch.setattr(tools, "fetch", fake_fetch)
+    monkeypatch.setattr(finder_module, "fetch", fake_fetch)
     find = finder(tmp_path)
     assert find("grafana") == find("grafana-server") == str(tmp_path / "grafana")
     assert fetched == ["grafana"]
@@ -43,9 +43,9 @@ def test_with_fetching_off_the_problem_is_said(tmp_path: Path) -> None:
 
 def test_a_failed_fetch_is_said_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def failing(*args, **kwargs):
-        raise tools.FetchError("cannot download x: Name or service not known")
+        raise finder_module.FetchError("cannot download x: Name or service not known")
 
-    monkeypatch.setattr(tools, "fetch", failing)
+    monkeypatch.setattr(finder_module, "fetch", failing)
     find = finder(tmp_path)
     assert find("prometheus") is None
     assert find.problems == ["fetching prometheus 3.5.0 failed: cannot download x: Name or service not known"]

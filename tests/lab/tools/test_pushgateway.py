@@ -1,4 +1,4 @@
-"""`telemetry.local pushgateway`: exec Debian's binary on the lab's port, or explain and wait."""
+"""`lab.tools pushgateway`: exec Debian's binary on the lab's port, or explain and wait."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from services import lab
-from telemetry.local import __main__ as local
-from telemetry.local import pushgateway
+from lab import layout
+from lab.tools import __main__ as local
+from lab.tools import pushgateway
 
 
 def test_the_binary_listens_on_the_lab_port_and_keeps_its_metrics(tmp_path: Path) -> None:
     launch = pushgateway.pushgateway_launch(which=lambda name: f"/usr/bin/{name}", data=tmp_path)
     assert launch.command == [
         "/usr/bin/prometheus-pushgateway",
-        f"--web.listen-address=127.0.0.1:{lab.port('pushgateway')}",
+        f"--web.listen-address=127.0.0.1:{layout.port('pushgateway')}",
         f"--persistence.file={tmp_path / 'pushgateway' / 'metrics'}",
     ]
     assert launch.directories == (tmp_path / "pushgateway",) and not launch.skipped

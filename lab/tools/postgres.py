@@ -111,7 +111,7 @@ class LocalPostgres:
 
 def main() -> int:
     """`make up`'s PostgreSQL: data in data/postgres, lab.json's port, the log's and MLflow's databases."""
-    from services.lab import DATA, port
+    from lab.layout import DATA, port
     from services.predictions.settings import DATABASE
 
     server = LocalPostgres(DATA / "postgres", port("postgres"))

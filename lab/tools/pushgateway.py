@@ -9,8 +9,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from services import lab
-from telemetry.local.launch import DATA, Launch
+from lab import layout
+from lab.tools.launch import DATA, Launch
 
 BINARIES = ("prometheus-pushgateway", "pushgateway")  # Debian's name, then the official release's
 INSTALL = (
@@ -21,7 +21,7 @@ INSTALL = (
 
 
 def pushgateway_launch(which: Callable[[str], str | None] = shutil.which, data: Path = DATA) -> Launch:
-    port = lab.port("pushgateway")
+    port = layout.port("pushgateway")
     binary = next(filter(None, map(which, BINARIES)), None)
     if binary is None:
         return Launch(

@@ -13,7 +13,8 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from services import lab
+from lab import layout
+from lab.tools.launch import DATA, Launch
 from telemetry.grafana.paths import DASHBOARDS_DIR, PROVISIONING_DIR, dashboard_path
 from telemetry.grafana.provisioning import (
     DASHBOARDS_DIR_VARIABLE,
@@ -23,7 +24,6 @@ from telemetry.grafana.provisioning import (
     POSTGRES_USER_VARIABLE,
     PROMETHEUS_URL_VARIABLE,
 )
-from telemetry.local.launch import DATA, Launch
 from telemetry.panels.service import SERVICE_OVERVIEW
 
 # Where Grafana's packages put its `conf/defaults.ini` and `public/`: the .deb/.rpm, then Homebrew.
@@ -66,10 +66,10 @@ def grafana_env(port: int, state: Path) -> dict[str, str]:
         "GF_ANALYTICS_REPORTING_ENABLED": "false",
         "GF_ANALYTICS_CHECK_FOR_UPDATES": "false",
         "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH": str(dashboard_path(SERVICE_OVERVIEW.uid)),
-        PROMETHEUS_URL_VARIABLE: os.environ.get(PROMETHEUS_URL_VARIABLE) or lab.url("prometheus"),
+        PROMETHEUS_URL_VARIABLE: os.environ.get(PROMETHEUS_URL_VARIABLE) or layout.url("prometheus"),
         DASHBOARDS_DIR_VARIABLE: str(DASHBOARDS_DIR),
         # The lab's PostgreSQL (make up), which trusts the loopback: the prediction log's database.
-        POSTGRES_ADDRESS_VARIABLE: f"127.0.0.1:{lab.port('postgres')}",
+        POSTGRES_ADDRESS_VARIABLE: f"127.0.0.1:{layout.port('postgres')}",
         POSTGRES_DATABASE_VARIABLE: "inferlab",
         POSTGRES_USER_VARIABLE: "postgres",
         POSTGRES_PASSWORD_VARIABLE: "",
@@ -79,7 +79,7 @@ def grafana_env(port: int, state: Path) -> dict[str, str]:
 def grafana_launch(
     which: Callable[[str], str | None] = shutil.which, data: Path = DATA, homes: Sequence[Path] = HOMES
 ) -> Launch:
-    port = lab.port("grafana")
+    port = layout.port("grafana")
     binary = which("grafana") or which("grafana-server")
     if binary is None:
         return Launch("grafana", port, skipped="neither `grafana` nor `grafana-server` on PATH", hint=INSTALL)

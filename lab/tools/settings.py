@@ -1,4 +1,4 @@
-"""Settings of the lab's tool launchers (`python -m telemetry.local`), from `INFERLAB_TOOLS_*` variables."""
+"""Settings of the lab's tool launchers (`python -m lab.tools`), from `INFERLAB_TOOLS_*` variables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from telemetry.local.launch import DATA, REPO
+from lab.tools.launch import DATA, REPO
 
 
 class ToolsSettings(BaseSettings):

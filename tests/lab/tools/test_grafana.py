@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from services import lab
+from lab import layout
+from lab.tools.grafana import admin_password, find_home, grafana_launch
 from telemetry.grafana.paths import DASHBOARDS_DIR, PROVISIONING_DIR
-from telemetry.local.grafana import admin_password, find_home, grafana_launch
 
 
 def grafana_home(root: Path) -> Path:
@@ -50,8 +50,8 @@ def test_the_old_binary_and_the_provisioning_environment(tmp_path: Path) -> None
     env = launch.env
     assert env["GF_PATHS_PROVISIONING"] == str(PROVISIONING_DIR)
     assert env["INFERLAB_GRAFANA_DASHBOARDS"] == str(DASHBOARDS_DIR)
-    assert env["INFERLAB_PROMETHEUS_URL"] == lab.url("prometheus")
-    assert (env["GF_SERVER_HTTP_ADDR"], env["GF_SERVER_HTTP_PORT"]) == ("127.0.0.1", str(lab.port("grafana")))
+    assert env["INFERLAB_PROMETHEUS_URL"] == layout.url("prometheus")
+    assert (env["GF_SERVER_HTTP_ADDR"], env["GF_SERVER_HTTP_PORT"]) == ("127.0.0.1", str(layout.port("grafana")))
     assert env["GF_AUTH_ANONYMOUS_ORG_ROLE"] == "Viewer"
     assert env["GF_SECURITY_ADMIN_PASSWORD"] not in ("", "admin")
     assert env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"].endswith("inferlab-service.json")

@@ -1,4 +1,4 @@
-"""The inference service's metrics: the `Observer` the data plane reports to, in OpenTelemetry.
+"""What the inference service records: the `Observer` it reports to, in OpenTelemetry.
 
 Instruments are created once, from the declarations in `instruments`; the state the service
 already keeps (queue depth, capacity, rejections, models) is read by observable callbacks at
@@ -12,21 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-import numpy as np
 from opentelemetry.metrics import CallbackOptions, Meter, Observation
 from opentelemetry.sdk.metrics import MeterProvider
 
-from services.inference.postprocessing import entropy, softmax
 from telemetry import instruments as i
 from telemetry.sampling import DetailSampler
+from telemetry.stages import TOTAL, Stage
 from telemetry.tally import Tally
 
 if TYPE_CHECKING:
-    from services.inference.dataplane import Classification, DataPlane
+    from services.inference.pipeline import Prediction
     from services.inference.preprocessing import InputStats
+    from services.inference.repository import ModelRepository
     from services.inference.runtime import OnnxClassifier
-
-STAGES = ("queue", "decode", "preprocess", "inference", "postprocess")
+    from services.inference.scheduler import Scheduler
 
 
 def _create(meter: Meter, spec: i.Instrument, **kwargs):
@@ -80,9 +79,8 @@ class ServiceMetrics:
         factory(spec.name, [tally.observe], unit=spec.unit, description=spec.description)
         return tally
 
-    def watch(self, dataplane: DataPlane) -> None:
+    def watch(self, scheduler: Scheduler, repository: ModelRepository) -> None:
         """Observe the service's own state at scrape time: queue, capacity, rejections, models."""
-        scheduler, repository = dataplane.scheduler, dataplane.repository
 
         def gauge(spec: i.Instrument, read: Callable[[], Iterable[Observation]]) -> None:
             self._meter.create_observable_gauge(
@@ -108,41 +106,26 @@ class ServiceMetrics:
         alias = model.alias or ("default" if model is default else "none")
         return {**model_attributes(model), "model.alias": alias}
 
-    def classified(self, model: OnnxClassifier, result: Classification) -> None:
-        top = result.predictions[0]
-        self._count(model, top.label)
+    def predicted(self, prediction: Prediction) -> None:
+        top = prediction.predictions[0]
+        self._count(prediction.model, prediction.version, top.label)
         if not self.sampler.keep():
             return
-        attributes = model_attributes(model)
-        for stage in STAGES:
-            if stage in result.timings:
-                self._stage.record(result.timings[stage], {**attributes, "stage": stage})
-        self._batch.record(result.batch_size, attributes)
-        self._input(result.image, attributes)
-        self._prediction(attributes, top.score, result.entropy)
-
-    def scored(
-        self, model: OnnxClassifier, logits: np.ndarray, inputs: list[InputStats], timings: dict[str, float]
-    ) -> None:
-        probabilities = softmax(logits.astype(np.float64))
-        best = np.argmax(probabilities, axis=1)
-        for index in best:
-            self._count(model, model.spec.labels[int(index)])
-        if not self.sampler.keep(len(logits)):  # one draw per request: its images share one batch and timings
-            return
-        attributes = model_attributes(model)
-        for stage, seconds in timings.items():
-            self._stage.record(seconds, {**attributes, "stage": stage})
-        self._batch.record(len(logits), attributes)
-        for stats in inputs:
-            self._input(stats, attributes)
-        for row, scores, index in zip(logits, probabilities, best, strict=True):
-            self._prediction(attributes, float(scores[index]), entropy(row))
+        attributes = {"model.name": prediction.model, "model.version": prediction.version}
+        for stage in Stage:
+            if stage in prediction.timings:
+                self._stage.record(prediction.timings[stage], {**attributes, "stage": stage.value})
+        if prediction.batch_index == 0:  # once per network call
+            self._batch.record(prediction.batch_size, attributes)
+        if prediction.image is not None:
+            self._input(prediction.image, attributes)
+        self._confidence.record(prediction.confidence, attributes)
+        self._entropy.record(prediction.entropy, attributes)
 
     def failed(self, error_type: str) -> None:
         self._errors.add(1, {"error.type": error_type})
 
-    def shadowed(self, primary: Classification, shadow: Classification) -> None:
+    def shadowed(self, primary: Prediction, shadow: Prediction) -> None:
         versions = {
             "model.name": primary.model,
             "champion.version": primary.version,
@@ -153,7 +136,7 @@ class ServiceMetrics:
         for role, result in (("champion", primary), ("challenger", shadow)):
             attributes = {"model.name": result.model, "model.version": result.version, "role": role}
             self._shadow_confidence.record(result.predictions[0].score, attributes)
-            self._shadow_duration.record(result.timings["total"], attributes)
+            self._shadow_duration.record(result.timings[TOTAL], attributes)
 
     def swapped(self, alias: str, outcome: str) -> None:
         self._swaps.add(1, {"model.alias": alias, "outcome": outcome})
@@ -168,10 +151,6 @@ class ServiceMetrics:
         self._contrast.record(stats.contrast, attributes)
         self._aspect.record(stats.aspect_ratio, attributes)
 
-    def _count(self, model: OnnxClassifier, label: str) -> None:
-        self._images.add(1, model.name, model.version)
-        self._top_class.add(1, model.name, model.version, label)
-
-    def _prediction(self, attributes: dict[str, str], confidence: float, spread: float) -> None:
-        self._confidence.record(confidence, attributes)
-        self._entropy.record(spread, attributes)
+    def _count(self, name: str, version: str, label: str) -> None:
+        self._images.add(1, name, version)
+        self._top_class.add(1, name, version, label)

@@ -6,6 +6,7 @@ Settings of every process take their default ports from here, so a port is writt
 from __future__ import annotations
 
 import json
+import socket
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,3 +37,13 @@ def port(component: str) -> int:
 
 def url(component: str, host: str = "127.0.0.1") -> str:
     return f"http://{host}:{port(component)}"
+
+
+def port_taken(port: int, host: str = "127.0.0.1") -> bool:
+    """Something listens there already (e.g. the service Debian's `prometheus` package starts)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
