@@ -47,8 +47,17 @@ class RegistrySettings(BaseSettings):
         default_factory=lambda: layout.port("mlflow"), ge=0, le=65535, description="`server`: its port (lab.json)."
     )
     data_dir: Path = Field(
-        REPO / "data" / "mlflow", description="`server`: where its sqlite database and artifacts live."
+        REPO / "data" / "mlflow", description="`server`: where its artifacts (and a sqlite store) live."
     )
+    backend_store_uri: str = Field(
+        "",
+        description="`server`: MLflow's backend store, a SQLAlchemy URI (postgresql+psycopg://...); empty: the "
+        "lab's PostgreSQL (database mlflow) when lab_postgres, else sqlite in data_dir.",
+    )
+    lab_postgres: bool = Field(
+        False, description="`server`: keep MLflow's store in the lab's PostgreSQL of lab.json (make up does)."
+    )
+    database_wait_s: float = Field(60.0, gt=0, description="`server`: longest wait for that database to answer.")
     server_workers: int = Field(1, ge=1, description="`server`: uvicorn workers (each one is a whole MLflow).")
     log_probes: bool = Field(
         False,
