@@ -31,24 +31,32 @@ class FeedbackControl:
                 "feedback-right", f"feedback-right-{self.prediction_id}"
             )
             pick = ui.select(self.classes, with_input=True, label="Wrong? The right class", on_change=self.on_pick)
-            pick.props("dense clearable").classes("w-56").mark("feedback-pick", f"feedback-pick-{self.prediction_id}")
-            pick.on("focus", self.load_classes)
-            if self.classes:
-                pick.mark(
-                    "feedback-pick", f"feedback-pick-{self.prediction_id}", f"feedback-classes-{self.prediction_id}"
-                )
+            pick.props("dense clearable data-testid=feedback-pick")  # data-testid: the browser test finds it
+            pick.classes("w-56").mark(*self._markers())
+            # The classes are fetched on first focus and set in place: redrawing would take the focus away
+            # from the person typing.
+            pick.on("focus", lambda: self.load_classes(pick))
             if self.verdict:
                 ui.label(self.verdict).classes("text-sm text-slate-600").mark(
                     "feedback-state", f"feedback-state-{self.prediction_id}"
                 )
 
-    async def load_classes(self) -> None:
-        if not self.classes:
-            try:
-                self.classes = await self.client.classes(self.prediction_id)
-            except ApiError as error:
-                self.verdict = f"{error.title}: {error.detail}"
+    async def load_classes(self, pick: ui.select) -> None:
+        if self.classes:
+            return
+        try:
+            self.classes = await self.client.classes(self.prediction_id)
+        except ApiError as error:
+            self.verdict = f"{error.title}: {error.detail}"
             self.draw.refresh()
+            return
+        pick.set_options(self.classes)
+        pick.mark(*self._markers())
+
+    def _markers(self) -> list[str]:
+        """The select's markers (for NiceGUI's user tests): `feedback-classes-<id>` once the classes came."""
+        markers = ["feedback-pick", f"feedback-pick-{self.prediction_id}"]
+        return [*markers, f"feedback-classes-{self.prediction_id}"] if self.classes else markers
 
     async def on_pick(self, event) -> None:
         if event.value:

@@ -83,7 +83,10 @@ class PredictionsPage:
                     ui.label(logged.created_at[:19].replace("T", " ")).classes("text-xs text-slate-500")
                     if logged.feedback_label is not None:
                         verdict = "right" if logged.feedback_correct else f"wrong: {logged.feedback_label}"
-                        ui.label(f"feedback: {verdict}").classes("text-xs font-medium").mark("logged-feedback")
+                        feedback = (
+                            ui.label(f"feedback: {verdict}").classes("text-xs font-medium").mark("logged-feedback")
+                        )
+                        feedback.props("data-testid=logged-feedback")
             FeedbackControl(self.client, logged.id, logged.label, lambda _: None).draw()
 
 
