@@ -15,6 +15,7 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from services.predictions import queries
+from services.predictions.budget import ByteBudget
 from services.predictions.cloudevents import CloudEventsSink
 from services.predictions.errors import BadRequest, LogUnavailable, PredictionNotFound
 from services.predictions.event import PredictionEvent, ShadowAnswer, ShadowOutcome
@@ -22,11 +23,13 @@ from services.predictions.metrics import PredictionLogMetrics
 from services.predictions.migrate import migrate
 from services.predictions.postgres_sink import PostgresSink
 from services.predictions.settings import PredictionLogSettings
+from services.predictions.thumbnails import image_format
 from services.predictions.writer import SinkWriter
 
 log = logging.getLogger(__name__)
 Labels = Callable[[str, str], Sequence[str] | None]
 POOL_WAIT_S = 2.0
+HEADER_BYTES = 64 * 1024  # enough of an image to tell its format (a JPEG's EXIF block included)
 
 
 class PredictionLog:
@@ -36,12 +39,13 @@ class PredictionLog:
         self.settings = settings
         self._metrics = metrics
         self.labels = labels
+        self._images = ByteBudget(settings.image_buffer_bytes)
         self.writers = [self._writer(PostgresSink(
             settings.database_url,
             retention_days=settings.retention_days,
             retention_every_s=settings.retention_every_s,
             thumbnail_px=settings.thumbnail_px if settings.thumbnails else None,
-        ))]  # fmt: skip
+        ), done=self._let_go_images)]  # fmt: skip
         if settings.cloudevents_url:
             self.writers.append(self._writer(CloudEventsSink(
                 settings.cloudevents_url,
@@ -55,10 +59,10 @@ class PredictionLog:
             kwargs={"autocommit": True, "connect_timeout": 3}, check=ConnectionPool.check_connection,
         )  # fmt: skip
 
-    def _writer(self, sink: PostgresSink | CloudEventsSink) -> SinkWriter:
+    def _writer(self, sink: PostgresSink | CloudEventsSink, **options) -> SinkWriter:
         s = self.settings
         return SinkWriter(sink, self._metrics, buffer_size=s.buffer_size, batch_size=s.batch_size,
-                          flush_interval_s=s.flush_interval_s, reconnect_s=s.reconnect_s)  # fmt: skip
+                          flush_interval_s=s.flush_interval_s, reconnect_s=s.reconnect_s, **options)  # fmt: skip
 
     def start(self) -> None:
         """Migrate if the database answers (else the writer will, once it does), then start the writers."""
@@ -77,9 +81,34 @@ class PredictionLog:
         self._pool.close()
 
     def record(self, event: PredictionEvent) -> None:
-        """Hand the event to every sink; never blocks, never raises."""
-        for writer in self.writers:
+        """Hand the event to every sink; never blocks, never raises.
+
+        Its image waits for the PostgreSQL writer's thumbnail within a byte budget: whole when thumbnails are
+        on, else its header only (for the format). Over the budget, the event goes on without it.
+        """
+        if event.image is not None:
+            kept = event.image if self.settings.thumbnails else event.image[:HEADER_BYTES]
+            if self._images.reserve(len(kept)):
+                event.image = kept
+            else:
+                event.format, event.image = image_format(event.image[:HEADER_BYTES]), None
+                self._metrics.thumbnails_skipped.inc()
+        if not self.writers[0].offer(event):
+            self._let_go_images([event])
+        for writer in self.writers[1:]:
             writer.offer(event)
+
+    @property
+    def image_bytes_waiting(self) -> int:
+        """Bytes of images that wait for the PostgreSQL writer's thumbnails."""
+        return self._images.used
+
+    def _let_go_images(self, items: Sequence[PredictionEvent | ShadowOutcome]) -> None:
+        """The images of events the PostgreSQL writer is done with (written or dropped) leave the budget."""
+        for item in items:
+            if isinstance(item, PredictionEvent) and item.image is not None:
+                self._images.release(len(item.image))
+                item.image = None
 
     def record_shadow(self, prediction_id: str, answer: ShadowAnswer) -> None:
         """Add the challenger's answer to a recorded prediction (in PostgreSQL; the CloudEvents sink sends

@@ -19,6 +19,12 @@ class PredictionLogMetrics:
             ["sink", "reason"],
             registry=registry,
         )
+        self.thumbnails_skipped = Counter(
+            "inferlab_prediction_log_thumbnails_skipped",
+            "Prediction events kept without a thumbnail: the images waiting for the writer were at their byte "
+            "budget (image_buffer_bytes).",
+            registry=registry,
+        )
         self.feedback = Counter(
             "inferlab_prediction_feedback",
             "Feedback received on predictions, by whether the model's top-1 was right (a replaced answer counts "

@@ -29,6 +29,7 @@ class PostgresSink:
         self._next_purge = 0.0
 
     def write(self, items: Sequence[PredictionEvent | ShadowOutcome]) -> None:
+        """Thumbnails, then one COPY; the images are let go by the log once the batch is done."""
         events = [item for item in items if isinstance(item, PredictionEvent)]
         outcomes = [item for item in items if isinstance(item, ShadowOutcome)]  # after their events, in order
         for event in events:
@@ -36,7 +37,6 @@ class PostgresSink:
                 event.format = event.format or image_format(event.image)
                 if self._thumbnail_px:
                     event.thumbnail = thumbnail(event.image, self._thumbnail_px)
-            event.image = None
         try:
             connection = self._connect()
             if events:

@@ -27,6 +27,12 @@ class PredictionLogSettings(BaseSettings):
     buffer_size: int = Field(
         2000, ge=1, description="Events that may wait for a sink's writer; beyond it they are dropped and counted."
     )
+    image_buffer_bytes: int = Field(
+        64 * 2**20,
+        ge=0,
+        description="Most bytes of images that may wait for the writer's thumbnails; beyond it an event is kept "
+        "without its thumbnail (counted), so the buffer's memory stays bounded whatever the images' size.",
+    )
     batch_size: int = Field(200, ge=1, description="Most events one write takes (one COPY).")
     flush_interval_s: float = Field(0.5, gt=0, description="Longest time an event waits for its batch to fill.")
     retention_days: float = Field(30.0, gt=0, description="Predictions older than this are deleted (hourly).")

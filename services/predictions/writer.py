@@ -11,7 +11,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from services.predictions.event import PredictionEvent, ShadowOutcome
@@ -40,8 +40,11 @@ class SinkWriter:
         batch_size: int,
         flush_interval_s: float,
         reconnect_s: float,
+        done: Callable[[Sequence[Item]], None] | None = None,
     ) -> None:
+        """`done` gets each batch once it was written or dropped."""
         self.sink = sink
+        self._done = done
         self._metrics = metrics
         self._queue: queue.Queue = queue.Queue(buffer_size)
         self._batch_size = batch_size
@@ -117,6 +120,13 @@ class SinkWriter:
                 return batch, markers, False
 
     def _write(self, batch: list[Item]) -> None:
+        try:
+            self._write_batch(batch)
+        finally:
+            if self._done is not None:
+                self._done(batch)
+
+    def _write_batch(self, batch: list[Item]) -> None:
         if time.monotonic() < self._down_until:
             self._metrics.dropped.labels(self.sink.name, "sink_down").inc(len(batch))
             return

@@ -172,3 +172,26 @@ def test_the_challengers_answer_joins_the_prediction_it_shadowed(log, client) ->
     shown = client.get(f"/v1/predictions/{shadowed.id}").json()
     assert shown["shadow"] == {"model": "tiny", "version": "2", "label": "blue", "index": 2, "score": 0.7}
     assert client.get(f"/v1/predictions/{alone.id}").json()["shadow"] is None
+
+
+def test_images_over_the_byte_budget_leave_their_event_without_a_thumbnail(database_url, registry) -> None:
+    big = photo()
+    # A long batch interval: the writer holds the first image until the flush, whatever the machine's speed.
+    log = started_log(database_url, registry, image_buffer_bytes=len(big) + 10, flush_interval_s=60)
+    try:
+        with_thumbnail, without = event("red", image=big), event("green", image=big, seconds=1)
+        log.record(with_thumbnail)  # fits in the budget
+        log.record(without)  # the first still waits for the writer: over the budget
+        assert log.flush()
+        with TestClient(Litestar([prediction_routes(log)])) as client:
+            kept = client.get(f"/v1/predictions/{with_thumbnail.id}").json()
+            skipped = client.get(f"/v1/predictions/{without.id}").json()
+        assert kept["thumbnail_url"] and skipped["thumbnail_url"] is None
+        assert skipped["format"] == "PNG"  # read from the header before the image was let go
+        assert registry.get_sample_value("inferlab_prediction_log_thumbnails_skipped_total") == 1
+        assert log.image_bytes_waiting == 0  # the writer let every image go
+        log.record(event("blue", image=big, seconds=2))  # so the budget takes an image again
+        assert log.flush()
+        assert registry.get_sample_value("inferlab_prediction_log_thumbnails_skipped_total") == 1
+    finally:
+        log.stop()
