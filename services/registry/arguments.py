@@ -43,11 +43,11 @@ class Bootstrap(BaseModel):
 
 
 class Server(BaseModel):
-    """The lab's MLflow server, bootstrapped, in the foreground (`--host`, `--port`, `--data-dir`)."""
+    """The lab's MLflow server, bootstrapped, in the foreground (`--host`, `--port`, `--data-dir` before it)."""
 
 
 class Canary(BaseModel):
-    """Post-deploy check of the running service (`--service`, `--pushgateway`, `--min-accuracy`, `--rounds`)."""
+    """Post-deploy check of the running service (`--service`, `--pushgateway`, `--min-accuracy` before it)."""
 
     every: CliImplicitFlag[bool] = Field(
         False, description="Wait for the service, then check every --interval-s seconds until stopped."
@@ -60,15 +60,15 @@ Command = Register | Promote | Status | Bootstrap | Server | Canary
 
 # A subcommand is the field of its name; `register` shadows ABCMeta.register, a method of the class that
 # nothing calls on it, so pydantic's warning about it says nothing here.
-warnings.filterwarnings("ignore", 'Field name "register" in "CommandLine" shadows', UserWarning)
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", 'Field name "register" in "CommandLine" shadows', UserWarning)
 
+    class CommandLine(RegistrySettings):
+        """`python -m services.registry`: the registry's settings, and the one subcommand to run."""
 
-class CommandLine(RegistrySettings):
-    """`python -m services.registry`: the registry's settings, and the one subcommand to run."""
-
-    register: CliSubCommand[Register] = Field(description=Register.__doc__)
-    promote: CliSubCommand[Promote] = Field(description=Promote.__doc__)
-    status: CliSubCommand[Status] = Field(description=Status.__doc__)
-    bootstrap: CliSubCommand[Bootstrap] = Field(description=Bootstrap.__doc__)
-    server: CliSubCommand[Server] = Field(description=Server.__doc__)
-    canary: CliSubCommand[Canary] = Field(description=Canary.__doc__)
+        register: CliSubCommand[Register] = Field(description=Register.__doc__)
+        promote: CliSubCommand[Promote] = Field(description=Promote.__doc__)
+        status: CliSubCommand[Status] = Field(description=Status.__doc__)
+        bootstrap: CliSubCommand[Bootstrap] = Field(description=Bootstrap.__doc__)
+        server: CliSubCommand[Server] = Field(description=Server.__doc__)
+        canary: CliSubCommand[Canary] = Field(description=Canary.__doc__)
