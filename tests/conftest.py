@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.fixtures import write_tiny_classifier
-from tests.postgres import LocalPostgres, fresh_database, running_postgres
+from tests.postgres import LocalPostgres, fresh_database, running_postgres, server_folder
 
 # NiceGUI's simulated `user` fixture for tests/ui (it must be enabled here: a top-level conftest).
 pytest_plugins = ["nicegui.testing.user_plugin"]
@@ -34,18 +32,9 @@ def no_mlflow_telemetry() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[LocalPostgres]:
-    """One real PostgreSQL server for the session (started on first use, about a second).
-
-    Its folder is not under pytest's: pytest keeps its own owner-only, and as root the server runs as an
-    account of its own that must reach its folder.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="inferlab-postgres-"))
-    folder.chmod(0o711)
-    try:
-        with running_postgres(folder / "data") as server:
-            yield server
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    """One real PostgreSQL server for the session (started on first use, about a second)."""
+    with server_folder() as folder, running_postgres(folder / "data") as server:
+        yield server
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +23,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def server_folder() -> Iterator[Path]:
+    """A folder for a server's data, outside pytest's: pytest keeps its own owner-only (and a session that
+    starts meanwhile makes it so again), while as root the server runs as an account of its own that must
+    reach its folder."""
+    folder = Path(tempfile.mkdtemp(prefix="inferlab-postgres-"))
+    folder.chmod(0o711)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from lab.tools.postgres import LocalPostgres
 from tests.fixtures import write_tiny_classifier
 from tests.live import inference_server
-from tests.postgres import free_port, stop
+from tests.postgres import free_port, server_folder, stop
 from tests.services.inference.api.test_v1 import RED, png
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
@@ -89,9 +89,8 @@ class Load:
 
 
 def restart(database: LocalPostgres, server_log: BinaryIO, log_path: Path) -> subprocess.Popen:
-    """Start the server again on its port. While it was down the port was free for anyone: another
-    process's ephemeral port, or the service's own reconnect (a loopback connect to a free ephemeral port
-    can meet itself). Such a holder lets go within moments, so a few tries, then the server's own words."""
+    """Start the server again on its port, which was free to anyone while it was down: a few tries, then
+    the server's own words."""
     for _ in range(RESTART_TRIES):
         postgres = database.start(stdout=server_log, stderr=subprocess.STDOUT)
         try:
@@ -103,9 +102,12 @@ def restart(database: LocalPostgres, server_log: BinaryIO, log_path: Path) -> su
 
 
 def test_the_database_stops_and_starts_under_load_and_no_prediction_fails(tmp_path: Path) -> None:
-    database = LocalPostgres(tmp_path / "postgres", free_port())
+    with server_folder() as folder, (tmp_path / "postgres.log").open("ab") as server_log:
+        outage_under_load(LocalPostgres(folder / "data", free_port()), server_log, tmp_path)
+
+
+def outage_under_load(database: LocalPostgres, server_log: BinaryIO, tmp_path: Path) -> None:
     database.init()
-    server_log = (tmp_path / "postgres.log").open("ab")  # shown when the server fails to start
     postgres = database.start(stdout=server_log, stderr=subprocess.STDOUT)
     try:
         database.wait_ready(postgres)
@@ -147,4 +149,3 @@ def test_the_database_stops_and_starts_under_load_and_no_prediction_fails(tmp_pa
             assert rows == log_counts(service.url)["written"]
     finally:
         stop(postgres)
-        server_log.close()
