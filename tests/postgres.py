@@ -26,11 +26,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def server_folder() -> Iterator[Path]:
+def server_folder(prefix: str = "inferlab-postgres-") -> Iterator[Path]:
     """A folder for a server's data, outside pytest's: pytest keeps its own owner-only (and a session that
     starts meanwhile makes it so again), while as root the server runs as an account of its own that must
     reach its folder."""
-    folder = Path(tempfile.mkdtemp(prefix="inferlab-postgres-"))
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     folder.chmod(0o711)
     try:
         yield folder

@@ -28,6 +28,7 @@ from telemetry.panels import SQL_DASHBOARDS
 from tests.integration.local_lab import LocalLab, local_lab, wait_for
 from tests.integration.prometheus import api, committed_targets, drew_something, instant, poll
 from tests.live import REPO
+from tests.postgres import server_folder
 from tests.telemetry.grafana.sql_macros import expand
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
@@ -109,10 +110,14 @@ def promote_and_watch(journey: Journey, http: httpx.Client) -> None:
 
 
 @pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
-    root = tmp_path_factory.mktemp("lab")
+def journey() -> Iterator[Journey]:
     settings = {"INFERLAB_TOOLS_FETCH": "false", "INFERLAB_CONSOLE_WAIT_S": str(READY_TIMEOUT_S)}
-    with local_lab(root, READY_TIMEOUT_S + 30, **settings) as lab, httpx.Client(timeout=30) as http:
+    # Not under pytest's folder: the lab's PostgreSQL (its own account under root) must reach its data.
+    with (
+        server_folder("inferlab-lab-") as root,
+        local_lab(root, READY_TIMEOUT_S + 30, **settings) as lab,
+        httpx.Client(timeout=30) as http,
+    ):
         journey = Journey(lab, time.time())
         uploads_and_bad_input(journey, http)
         feedback_on_answers(journey, http)
