@@ -51,6 +51,7 @@ def record(
         timings=dict(result.timings),
         request_id=request_id,
         image=image,
+        view=result.view,
     ))  # fmt: skip
     return result.id
 

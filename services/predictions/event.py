@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
+
 
 def new_prediction_id() -> str:
     """A random UUID: made before the answer is sent, so the answer can carry it."""
@@ -58,7 +60,11 @@ class PredictionEvent:
     request_id: str | None = None
     shadow: ShadowAnswer | None = None
     image: bytes | None = None
-    """The encoded image, turned into a thumbnail by the writer (off the hot path), then let go."""
+    """The encoded image: the writer reads its format (from its first bytes), and makes the thumbnail from it
+    when there is no `view`; then it is let go."""
+    view: np.ndarray | None = None
+    """The model's view of the image (its input crop, HWC uint8 pixels, already decoded): the writer makes
+    the thumbnail from it, off the hot path and with no second decode, then lets it go."""
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     thumbnail: bytes | None = None
 

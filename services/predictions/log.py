@@ -83,16 +83,18 @@ class PredictionLog:
     def record(self, event: PredictionEvent) -> None:
         """Hand the event to every sink; never blocks, never raises.
 
-        Its image waits for the PostgreSQL writer's thumbnail within a byte budget: whole when thumbnails are
-        on, else its header only (for the format). Over the budget, the event goes on without it.
+        What the PostgreSQL writer's thumbnail is made from (the model's view, else the encoded image) waits
+        within a byte budget; of an image beside a view, or with thumbnails off, only its header waits (for
+        the format). Over the budget, the event goes on without a thumbnail, counted.
         """
-        if event.image is not None:
-            kept = event.image if self.settings.thumbnails else event.image[:HEADER_BYTES]
-            if self._images.reserve(len(kept)):
-                event.image = kept
-            else:
-                event.format, event.image = image_format(event.image[:HEADER_BYTES]), None
-                self._metrics.thumbnails_skipped.inc()
+        if event.image is not None and (event.view is not None or not self.settings.thumbnails):
+            event.image = event.image[:HEADER_BYTES]
+        if not self.settings.thumbnails:
+            event.view = None
+        if not self._images.reserve(_waiting_bytes(event)):
+            event.format = image_format(event.image[:HEADER_BYTES]) if event.image is not None else None
+            event.image = event.view = None
+            self._metrics.thumbnails_skipped.inc()
         if not self.writers[0].offer(event):
             self._let_go_images([event])
         for writer in self.writers[1:]:
@@ -106,9 +108,9 @@ class PredictionLog:
     def _let_go_images(self, items: Sequence[PredictionEvent | ShadowOutcome]) -> None:
         """The images of events the PostgreSQL writer is done with (written or dropped) leave the budget."""
         for item in items:
-            if isinstance(item, PredictionEvent) and item.image is not None:
-                self._images.release(len(item.image))
-                item.image = None
+            if isinstance(item, PredictionEvent):
+                self._images.release(_waiting_bytes(item))
+                item.image = item.view = None
 
     def record_shadow(self, prediction_id: str, answer: ShadowAnswer) -> None:
         """Add the challenger's answer to a recorded prediction (in PostgreSQL; the CloudEvents sink sends
@@ -186,6 +188,11 @@ class PredictionLog:
         if label not in labels:
             raise BadRequest(f"{prediction['model']} {prediction['version']} has no class {label!r}.")
         return label, list(labels).index(label)
+
+
+def _waiting_bytes(event: PredictionEvent) -> int:
+    """What an event holds for its writer beyond its plain values: the image's bytes and the view's pixels."""
+    return (len(event.image) if event.image is not None else 0) + (event.view.nbytes if event.view is not None else 0)
 
 
 def _check_id(prediction_id: str) -> None:

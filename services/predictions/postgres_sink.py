@@ -11,7 +11,7 @@ import psycopg
 from services.predictions.event import PredictionEvent, ShadowOutcome
 from services.predictions.migrate import migrate
 from services.predictions.store import add_shadow_answers, delete_older_than, write_batch
-from services.predictions.thumbnails import image_format, thumbnail
+from services.predictions.thumbnails import image_format, thumbnail, thumbnail_of_pixels
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 3
@@ -35,8 +35,10 @@ class PostgresSink:
         for event in events:
             if event.image is not None:
                 event.format = event.format or image_format(event.image)
-                if self._thumbnail_px:
-                    event.thumbnail = thumbnail(event.image, self._thumbnail_px)
+            if self._thumbnail_px and event.view is not None:
+                event.thumbnail = thumbnail_of_pixels(event.view, self._thumbnail_px)
+            elif self._thumbnail_px and event.image is not None:
+                event.thumbnail = thumbnail(event.image, self._thumbnail_px)
         try:
             connection = self._connect()
             if events:

@@ -30,8 +30,8 @@ class PredictionLogSettings(BaseSettings):
     image_buffer_bytes: int = Field(
         64 * 2**20,
         ge=0,
-        description="Most bytes of images that may wait for the writer's thumbnails; beyond it an event is kept "
-        "without its thumbnail (counted), so the buffer's memory stays bounded whatever the images' size.",
+        description="Most bytes of images and pixels that may wait for the writer's thumbnails; beyond it an event "
+        "is kept without its thumbnail (counted), so the buffer's memory stays bounded whatever the images' size.",
     )
     batch_size: int = Field(200, ge=1, description="Most events one write takes (one COPY).")
     flush_interval_s: float = Field(0.5, gt=0, description="Longest time an event waits for its batch to fill.")

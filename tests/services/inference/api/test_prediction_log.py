@@ -4,13 +4,16 @@ metrics, readiness."""
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
+from PIL import Image
 
 from services.inference.app import create_app
+from tests.fixtures import TINY_SIZE
 from tests.postgres import free_port
 from tests.services.inference.api.test_v1 import GREEN, RED, png
 from tests.services.inference.api.test_v2 import fp32_input, random_batch
@@ -40,7 +43,10 @@ def test_an_answer_carries_its_id_and_is_in_the_log_with_its_feedback(client: Te
     assert (logged["label"], logged["model"], logged["route"], logged["request_id"]) == ("red", "tiny", "v1", "r1")
     assert (logged["width"], logged["height"], logged["format"]) == (40, 30, "PNG")
     assert set(logged["signals"]) == {"brightness", "contrast", "aspect_ratio"}
-    assert client.get(logged["thumbnail_url"]).headers["content-type"] == "image/jpeg"
+    thumbnail = client.get(logged["thumbnail_url"])
+    assert thumbnail.headers["content-type"] == "image/jpeg"
+    # Made from the model's view (its 16 px input crop), not by decoding the 40 x 30 upload again.
+    assert Image.open(io.BytesIO(thumbnail.content)).size == (TINY_SIZE, TINY_SIZE)
     unknown = client.post(f"/v1/predictions/{body['id']}/feedback", json={"label": "purple"})
     assert unknown.status_code == 400 and "no class 'purple'" in unknown.json()["error"]
     judged = client.post(f"/v1/predictions/{body['id']}/feedback", json={"label": "green"}).json()
