@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from locustfiles.announce import announce, remove_stale, target_file
 
 
@@ -26,6 +28,7 @@ def test_the_file_names_the_address_and_labels_for_prometheus(tmp_path: Path) ->
     assert [p.name for p in (tmp_path / "targets").iterdir()] == ["locust-123.json"]  # no temporary file left
 
 
+@pytest.mark.integration  # runs a process to have a dead pid
 def test_files_of_dead_runs_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
     gone = target_file(tmp_path, dead_pid())
     gone.write_text("[]")
@@ -35,6 +38,7 @@ def test_files_of_dead_runs_are_removed_and_live_ones_kept(tmp_path: Path) -> No
     assert alive.exists() and not gone.exists()
 
 
+@pytest.mark.integration  # runs a process to have a dead pid
 def test_a_new_run_clears_what_a_killed_run_left(tmp_path: Path) -> None:
     leftover = target_file(tmp_path, dead_pid())
     leftover.write_text("[]")

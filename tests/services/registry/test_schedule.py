@@ -23,11 +23,13 @@ def stopped_after(seconds: float) -> threading.Event:
     return stop
 
 
+@pytest.mark.integration  # a stand-in service listens on 127.0.0.1
 def test_a_ready_service_is_seen_at_once() -> None:
     with stub_server(Reply(200, {})) as url, httpx.Client(timeout=2) as http:
         assert wait_until_ready(http, url, threading.Event(), poll_s=0.05)
 
 
+@pytest.mark.integration  # a stand-in service listens on 127.0.0.1
 @pytest.mark.parametrize("status", [503, None], ids=["not ready", "nothing listening"])
 def test_a_service_never_ready_waits_until_stopped(status: int | None) -> None:
     with stub_server(Reply(status or 200, {})) as stub, httpx.Client(timeout=2) as http:
@@ -67,6 +69,7 @@ def test_every_without_a_value_is_the_cronjobs_schedule() -> None:
     assert cli.parser().parse_args(["canary"]).every is None
 
 
+@pytest.mark.integration  # a stand-in service listens on 127.0.0.1
 def test_every_waits_for_the_service_then_runs_rounds_until_stopped(monkeypatch) -> None:
     rounds: list[str] = []
 

@@ -44,6 +44,7 @@ def test_a_wildcard_bind_is_reached_on_the_loopback() -> None:
     assert client_url(RegistrySettings(host="127.0.0.2", port=5001)) == "http://127.0.0.2:5001"
 
 
+@pytest.mark.integration  # runs a process
 def test_the_wait_fails_early_when_the_server_exits() -> None:
     process = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
     started = time.monotonic()
@@ -52,6 +53,7 @@ def test_the_wait_fails_early_when_the_server_exits() -> None:
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.integration  # runs a process
 def test_the_wait_is_bounded() -> None:
     process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
@@ -62,6 +64,7 @@ def test_the_wait_is_bounded() -> None:
         process.wait()
 
 
+@pytest.mark.integration  # runs processes
 def test_stopping_reaches_the_grandchildren() -> None:
     """mlflow runs uvicorn as its child: both must go, also when the parent ignores SIGTERM."""
     script = "trap '' TERM; sleep 60 & echo $!; wait"
@@ -84,6 +87,7 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+@pytest.mark.integration  # listens on a port to take it
 def test_a_taken_port_is_refused_before_mlflow_starts(tmp_path: Path) -> None:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
