@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from services.inference.errors import ModelLoadError
 from services.inference.observer import Observer
@@ -34,8 +34,10 @@ class RegistryModels:
         challenger_alias: str | None = "challenger",
         poll_s: float = 10.0,
         backoff_max_s: float = 120.0,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.source = source
+        self._sleep = sleep  # the watcher's pause between polls; the tests count them instead of waiting
         self._build = build
         self.aliases = [source.alias] + ([challenger_alias] if challenger_alias else [])
         self.poll_s = poll_s
@@ -80,7 +82,7 @@ class RegistryModels:
         """Forever: follow every alias; back off while the registry does not answer."""
         delay = self.poll_s
         while True:
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
             try:
                 for alias in self.aliases:
                     await self.follow(alias, repository, observer)

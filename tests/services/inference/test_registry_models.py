@@ -135,16 +135,28 @@ def test_an_unreachable_registry_at_start_names_the_uri():
         registry.load_champion(wait_s=0)
 
 
-def test_watch_keeps_serving_and_backs_off_while_the_registry_is_down(setup):
-    source, registry, repository, observer = setup
+def test_watch_keeps_serving_and_backs_off_while_the_registry_is_down():
+    """The pauses double from poll_s up to backoff_max_s while the registry is down, and are poll_s again
+    once it answers; counted by a sleep of the test's own, not waited for."""
+    source = FakeSource({"champion": "1"})
+    pauses: list[float] = []
+
+    class Stop(Exception):
+        pass
+
+    async def sleep(delay: float) -> None:
+        pauses.append(delay)
+        if len(pauses) == 6:
+            source.down = False  # the registry is back for the next poll
+        elif len(pauses) == 8:
+            raise Stop
+
+    registry = RegistryModels(source, build, poll_s=0.01, backoff_max_s=0.05, sleep=sleep)
+    repository = ModelRepository([registry.load_champion(wait_s=0)])
+    observer = Recorder()
     source.down = True
-    registry.backoff_max_s = 0.05
-
-    async def run_briefly() -> None:
-        task = asyncio.create_task(registry.watch(repository, observer))
-        await asyncio.sleep(0.3)
-        task.cancel()
-
-    asyncio.run(run_briefly())
-    assert observer.registry_errors >= 3
+    with pytest.raises(Stop):
+        asyncio.run(registry.watch(repository, observer))
+    assert pauses == pytest.approx([0.01, 0.02, 0.04, 0.05, 0.05, 0.05, 0.01, 0.01])
+    assert observer.registry_errors == 5
     assert repository.default.version == "1" and not repository.default.unloaded
