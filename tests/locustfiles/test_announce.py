@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 from locustfiles.announce import announce, remove_stale, target_file
 
 
 def dead_pid() -> int:
-    """The pid of a process that has ended (and been reaped)."""
-    process = subprocess.Popen([sys.executable, "-c", "pass"])
-    process.wait(30)
-    return process.pid
+    """A pid no process has: the kernel gives out pids below pid_max only (no process started to find one)."""
+    return int(Path("/proc/sys/kernel/pid_max").read_text())
 
 
 def test_the_file_names_the_address_and_labels_for_prometheus(tmp_path: Path) -> None:
@@ -28,7 +22,6 @@ def test_the_file_names_the_address_and_labels_for_prometheus(tmp_path: Path) ->
     assert [p.name for p in (tmp_path / "targets").iterdir()] == ["locust-123.json"]  # no temporary file left
 
 
-@pytest.mark.integration  # runs a process to have a dead pid
 def test_files_of_dead_runs_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
     gone = target_file(tmp_path, dead_pid())
     gone.write_text("[]")
@@ -38,7 +31,6 @@ def test_files_of_dead_runs_are_removed_and_live_ones_kept(tmp_path: Path) -> No
     assert alive.exists() and not gone.exists()
 
 
-@pytest.mark.integration  # runs a process to have a dead pid
 def test_a_new_run_clears_what_a_killed_run_left(tmp_path: Path) -> None:
     leftover = target_file(tmp_path, dead_pid())
     leftover.write_text("[]")
