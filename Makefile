@@ -27,7 +27,7 @@ up: setup  ## run the local lab (the processes of the Procfile)
 test: setup  ## run the whole test suite
 	$(BIN)/python -m pytest
 
-test-unit: setup  ## run the fast tests only
+test-unit: setup  ## run the unit tests only: they start no process and no server (tests/isolation.py)
 	$(BIN)/python -m pytest -m 'not integration'
 
 # Root only: dockerd, debootstrap (.ci/run installs Debian's docker.io and debootstrap). Layers and the

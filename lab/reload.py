@@ -2,7 +2,8 @@
 
 The Procfile runs the service, the UI and Locust through this, so `make up` reloads an edit within about
 two seconds, as Tilt does in the cluster. With `INFERLAB_RELOAD=false` (Tilt's local mode, which
-restarts on its own `deps`) it becomes COMMAND at once. A stop signal stops COMMAND too.
+restarts on its own `deps`) it becomes COMMAND at once. A stop signal stops COMMAND too. Once the watch is
+set up it says so (`watching PATH... for edits of Python files`): edits from then on restart COMMAND.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def stop(process: subprocess.Popen) -> None:
 
 def supervise(paths: list[str], command: list[str], stopping: threading.Event) -> int:
     """Run `command`; restart it after each edit of a Python file under `paths`; stop it when `stopping` is set."""
-    process, reported = start(command), False
+    process, reported, watching = start(command), False, False
     changes_or_ticks = watch(
         *paths,
         watch_filter=PythonFilter(),
@@ -69,6 +70,9 @@ def supervise(paths: list[str], command: list[str], stopping: threading.Event) -
     try:
         for changes in changes_or_ticks:
             if not changes:  # a tick: say once if the command ended by itself (a crash waits for a fix)
+                if not watching:  # the first tick: the watch is set up, edits from now on restart the command
+                    print(f"watching {', '.join(paths)} for edits of Python files", flush=True)
+                    watching = True
                 if process.poll() is not None and not reported:
                     print(f"`{shlex.join(command)}` exited ({process.returncode}); it restarts on the next edit")
                     reported = True

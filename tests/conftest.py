@@ -8,8 +8,9 @@ import pytest
 from tests.fixtures import write_tiny_classifier
 from tests.postgres import LocalPostgres, fresh_database, running_postgres, server_folder
 
-# NiceGUI's simulated `user` fixture for tests/ui (it must be enabled here: a top-level conftest).
-pytest_plugins = ["nicegui.testing.user_plugin"]
+# NiceGUI's simulated `user` fixture for tests/ui (it must be enabled here: a top-level conftest);
+# tests.isolation fails a unit test (no `integration` marker) that starts a process or a server.
+pytest_plugins = ["nicegui.testing.user_plugin", "tests.isolation"]
 
 REPO = Path(__file__).resolve().parent.parent
 

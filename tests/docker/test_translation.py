@@ -34,6 +34,7 @@ def env(found: Pod) -> dict[str, str]:
     return dict(value.split("=", 1) for flag, value in options(found) if flag == "--env")
 
 
+@pytest.mark.integration  # builds the manifests with kubectl kustomize
 def test_the_service_runs_as_its_manifest_says(network: Network, tmp_path: Path) -> None:
     service = pod("inference", network, tmp_path)
     assert ("--user", "10001:10001") in options(service)
@@ -46,6 +47,7 @@ def test_the_service_runs_as_its_manifest_says(network: Network, tmp_path: Path)
     assert service.command[:3] == ["python", "-m", "services.inference"]
 
 
+@pytest.mark.integration  # builds the manifests with kubectl kustomize
 def test_servers_listen_on_the_loopback_port_that_stands_for_their_service(network: Network, tmp_path: Path) -> None:
     service = pod("inference", network, tmp_path)
     port = network.services[("inference", 8000)]
@@ -56,6 +58,7 @@ def test_servers_listen_on_the_loopback_port_that_stands_for_their_service(netwo
     assert f"--host={LOOPBACK}" in mlflow.command and "--host=0.0.0.0" not in mlflow.command
 
 
+@pytest.mark.integration  # builds the manifests with kubectl kustomize
 def test_clients_reach_services_by_their_loopback_port(network: Network, tmp_path: Path) -> None:
     assert env(pod("ui", network, tmp_path))["INFERLAB_API_URL"] == network.url("inference", 8000)
     worker = pod("locust-worker", network, tmp_path)
@@ -63,12 +66,14 @@ def test_clients_reach_services_by_their_loopback_port(network: Network, tmp_pat
     assert ("--add-host", f"locust-master:{LOOPBACK}") in options(worker)
 
 
+@pytest.mark.integration  # builds the manifests with kubectl kustomize
 def test_the_rewrite_leaves_what_names_no_service_alone(network: Network) -> None:
     assert network.rewrite("http://inference:8000/v1") == f"{network.url('inference', 8000)}/v1"
     assert network.rewrite("http://inference:9999") == "http://inference:9999"
     assert network.rewrite("mlflow:*,localhost:*") == "mlflow:*,localhost:*"
 
 
+@pytest.mark.integration  # builds the manifests with kubectl kustomize
 def test_every_workload_of_the_base_runs_or_is_left_out_by_name() -> None:
     items = workloads(objects(BASE))
     started = {w["metadata"]["name"] for w in ordered([w for w in items if w["metadata"]["name"] not in NOT_RUN])}
@@ -77,6 +82,7 @@ def test_every_workload_of_the_base_runs_or_is_left_out_by_name() -> None:
         ordered([*items, {"kind": "Deployment", "metadata": {"name": "newcomer"}}])
 
 
+@pytest.mark.integration  # reads the Tiltfile's builds, which run kubectl kustomize
 def test_the_build_context_is_only_less_dockerignore() -> None:
     (locust,) = [b for b in builds.tilt_builds() if b.ref == "inferlab/locust"]
     files = builds.context_files(locust)
@@ -124,6 +130,7 @@ def test_only_pip_settings_that_work_inside_an_image_are_copied() -> None:
     ]
 
 
+@pytest.mark.integration  # builds the manifests with kubectl kustomize
 def test_what_runs_in_the_master_s_pod_finds_the_master_on_its_loopback_port(network: Network, tmp_path: Path) -> None:
     master = pod("locust-master", network, tmp_path)
     assert env(master)["INFERLAB_LOAD_MASTER_URL"] == network.url("locust-master", 8089)

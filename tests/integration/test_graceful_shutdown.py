@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import httpx
 import pytest
 
 from tests.fixtures import solid_jpeg, write_slow_classifier
-from tests.live import inference_server
+from tests.live import inference_server, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -45,14 +44,6 @@ class Upload:
     @property
     def done(self) -> bool:
         return self.response is not None or self.error is not None
-
-
-def wait_until(condition, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s:g} s waiting until {what}")
-        time.sleep(0.01)
 
 
 def refuses_connections(url: str) -> bool:

@@ -45,8 +45,10 @@ class Registry:
         self.client.set_registered_model_alias(NAME, alias, version)
 
 
-@pytest.fixture(scope="module")
+# Each test has a registry and a service of its own: none depends on what another test moved.
+@pytest.fixture
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
+    """Versions 1 and 2 of the tiny model and a broken 3; the champion is 1, no challenger yet."""
     root = tmp_path_factory.mktemp("mlflow")
     registry = Registry(root)
     models = tmp_path_factory.mktemp("files")
@@ -59,7 +61,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
     return registry
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server(registry: Registry, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveProcess]:
     env = {
         "MLFLOW_TRACKING_URI": registry.uri,
@@ -138,10 +140,10 @@ def test_lifecycle(server: LiveProcess, registry: Registry):
         threads = [threading.Thread(target=hammer) for _ in range(4)]
         for thread in threads:
             thread.start()
-        time.sleep(1.0)
+        wait_for(lambda: len(outcomes) >= 20)  # under load before the promote
         registry.alias("champion", "2")
         wait_for(lambda: served(client, url).get("champion") == "2")
-        time.sleep(1.0)
+        wait_for(lambda: sum(version == "2" for _, _, version in list(outcomes)) >= 20)  # and after it
         stop.set()
         for thread in threads:
             thread.join(timeout=15)
@@ -165,9 +167,9 @@ def test_the_champion_vs_challenger_dashboard_shows_data(server: LiveProcess, re
     from telemetry.panels import REGISTRY_DASHBOARD
     from tests.integration.prometheus import instant, poll, prometheus_process
 
-    registry.alias("challenger", "1")  # after test_lifecycle the champion is 2: shadow 1 against it
+    registry.alias("challenger", "2")  # shadow version 2 against the champion, version 1
     with httpx.Client(timeout=10) as client:
-        wait_for(lambda: served(client, server.url).get("challenger") == "1")
+        wait_for(lambda: served(client, server.url).get("challenger") == "2")
         port = int(server.url.rsplit(":", 1)[1])
         config = {
             "global": {"scrape_interval": "1s"},

@@ -4,14 +4,13 @@ period ends, are answered 503 with Retry-After (not reset, not 500)."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.fixtures import solid_jpeg, write_slow_classifier
-from tests.live import inference_server
+from tests.live import inference_server, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -35,6 +34,20 @@ def post(url: str, answers: list[httpx.Response | Exception]) -> None:
         answers.append(exc)
 
 
+def in_progress(url: str) -> float:
+    """Images admitted and not yet answered, as the service reports them."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    families = text_string_to_metric_families(httpx.get(f"{url}/metrics", timeout=5).text)
+    return sum(s.value for f in families for s in f.samples if s.name == "inferlab_inference_in_progress")
+
+
+def draining(url: str, answers: list[httpx.Response]) -> bool:
+    """Whether the liveness probe has stopped answering 200 (the SIGTERM has reached the service)."""
+    answers.append(httpx.get(f"{url}/v2/health/live", timeout=5))
+    return answers[-1].status_code != 200
+
+
 @pytest.mark.timeout(90)
 def test_requests_during_the_drain_and_cut_off_ones_get_503_with_retry_after(tmp_path: Path) -> None:
     with inference_server([write_slow_classifier(tmp_path)], tmp_path, env=ENV) as server:
@@ -42,10 +55,12 @@ def test_requests_during_the_drain_and_cut_off_ones_get_503_with_retry_after(tmp
         threads = [threading.Thread(target=post, args=(server.url, in_flight)) for _ in range(REQUESTS)]
         for thread in threads:
             thread.start()
-        time.sleep(0.5)  # let the requests reach the service (about 0.25 s of work each, one at a time)
+        # Every request has reached the service (about 0.25 s of work each, one at a time): admitted or answered.
+        wait_until(lambda: in_progress(server.url) + len(in_flight) >= REQUESTS, 20, "every request is in")
         server.process.terminate()
-        time.sleep(0.2)
-        during_drain = httpx.get(f"{server.url}/v2/health/live", timeout=5)
+        answers: list[httpx.Response] = []
+        wait_until(lambda: draining(server.url, answers), 10, "the service drains")
+        during_drain = answers[-1]
         for thread in threads:
             thread.join(30)
         exit_code = server.process.wait(20)

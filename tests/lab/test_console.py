@@ -63,13 +63,36 @@ def test_the_wait_ends_when_every_component_is_ready_or_skipped(tmp_path: Path) 
     assert "grafana" not in calls, "a skipped tool is not probed"
 
 
-def test_the_wait_gives_up_after_its_time(tmp_path: Path) -> None:
-    started = time.monotonic()
+def test_the_wait_gives_up_after_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a clock of the test's own: each pause between checks moves it by poll_s, and no more is waited."""
+
+    class Clock:
+        now = 0.0
+
+        def monotonic(self) -> float:
+            return self.now
+
+    class Pauses:
+        """Stands in for the stop event: a pause moves the clock instead of waiting."""
+
+        def __init__(self) -> None:
+            self.count = 0
+
+        def wait(self, timeout: float | None = None) -> bool:
+            self.count += 1
+            clock.now += timeout or 0.0
+            return False
+
+    clock, pauses = Clock(), Pauses()
+    monkeypatch.setattr(console, "time", clock)
     ready, skipped = console.wait_for_lab(
-        lambda name: name == "ui", settings(tmp_path, wait_s=0.2), threading.Event(), time.time()
+        lambda name: name == "ui",
+        settings(tmp_path, wait_s=1.0, poll_s=0.25),  # exact in binary
+        pauses,  # type: ignore[arg-type]
+        time.time(),
     )
     assert (ready, skipped) == ({"ui"}, {})
-    assert time.monotonic() - started < 5
+    assert pauses.count == 4 and clock.now == 1.0  # gave up at the deadline, not before or after
 
 
 class Rounds:

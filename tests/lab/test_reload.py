@@ -46,8 +46,7 @@ def test_an_edit_restarts_the_command_within_two_seconds_and_a_stop_ends_both(tm
     (watched / "module.py").write_text("A = 1\n")
     process = reloader(watched, log)
     try:
-        until(lambda: starts(log) == 1, 20)
-        time.sleep(0.5)  # the watcher is set up after the first start
+        until(lambda: starts(log) == 1 and "for edits of Python files" in log.read_text(), 20)  # watch set up
         (watched / "notes.txt").write_text("not Python: no restart\n")
         (watched / "module.py").write_text("A = 2\n")
         took = until(lambda: starts(log) == 2, 10)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from locustfiles.settings import REPO
 
 PURE = [
@@ -14,6 +16,7 @@ PURE = [
 ]  # fmt: skip
 
 
+@pytest.mark.integration  # imports in a fresh interpreter
 def test_the_pure_modules_import_neither_locust_nor_gevent() -> None:
     imports = "; ".join(f"import locustfiles.{name}" for name in PURE)
     check = (

@@ -8,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from locustfiles.worker import Supervisor, worker_command
 
 
@@ -17,6 +19,7 @@ def test_the_worker_is_locust_in_worker_mode_with_the_options_given() -> None:
     assert Path(command[command.index("-f") + 1]).name == "locustfile.py"
 
 
+@pytest.mark.integration  # supervises real processes
 def test_a_worker_that_ends_is_started_again_whatever_its_exit_code(tmp_path: Path) -> None:
     starts = tmp_path / "starts"
     code = f"open({str(starts)!r}, 'a').write('x'); import sys; sys.exit(len(open({str(starts)!r}).read()) % 2)"
@@ -31,6 +34,7 @@ def test_a_worker_that_ends_is_started_again_whatever_its_exit_code(tmp_path: Pa
     assert not runner.is_alive() and len(starts.read_text()) >= 3, "exits 1 and 0 both restarted it"
 
 
+@pytest.mark.integration  # supervises a real process
 def test_a_signal_stops_the_worker_and_the_loop() -> None:
     supervisor = Supervisor([sys.executable, "-c", "import time; time.sleep(60)"], pause_s=0.05)
     runner = threading.Thread(target=supervisor.run)

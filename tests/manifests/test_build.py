@@ -10,6 +10,9 @@ import pytest
 
 from tests.manifests.build import BASE, OVERLAY, containers, objects, pod_template, workloads
 
+# Every test builds the manifests with kubectl kustomize (a process).
+pytestmark = pytest.mark.integration
+
 KUBERNETES = "1.30.0"
 BUILDS = [BASE, OVERLAY]
 

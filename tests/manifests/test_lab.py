@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+import pytest
+
 from telemetry import jobs
 from tests.manifests.build import BASE, REPO, containers, find, objects, pod_template, workloads
+
+# Every test builds the manifests with kubectl kustomize (a process).
+pytestmark = pytest.mark.integration
 
 LAB = {name: spec for name, spec in json.loads((REPO / "lab.json").read_text()).items() if not name.startswith("_")}
 # Deployment (and Service) of each component of lab.json.

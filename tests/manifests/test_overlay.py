@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import shlex
 
+import pytest
+
 from tests.manifests.build import BASE, OVERLAY, containers, objects, pod_spec, workloads
 from tests.tiltfile.lab import run
+
+# Every test builds the manifests with kubectl kustomize (a process).
+pytestmark = pytest.mark.integration
 
 RELOADED = {"inference", "ui", "locust-master", "locust-worker"}
 

@@ -28,6 +28,7 @@ def deployment_files() -> list[str]:
     return [p for p in listed.stdout.splitlines() if (REPO / p).is_file() and not p.endswith(CODE_AND_DOCS)]
 
 
+@pytest.mark.integration  # runs git ls-files
 def test_no_default_or_plaintext_password_in_the_deployment_files() -> None:
     files = deployment_files()
     assert "tilt/grafana-secret.sh" in files and "manifests/base/observability/grafana.yaml" in files
@@ -43,6 +44,7 @@ def test_the_patterns_catch_what_they_are_for(pattern: re.Pattern[str]) -> None:
     assert any(pattern.search(sample) for sample in samples)
 
 
+@pytest.mark.integration  # builds the manifests with kubectl kustomize
 @pytest.mark.parametrize("build", [BASE, OVERLAY])
 def test_no_secret_is_built_and_no_password_is_a_plain_value(build: str) -> None:
     items = objects(build)
@@ -54,6 +56,7 @@ def test_no_secret_is_built_and_no_password_is_a_plain_value(build: str) -> None
                     assert variable["name"].endswith("__FILE"), variable
 
 
+@pytest.mark.integration  # builds the manifests with kubectl kustomize
 def test_grafana_reads_the_admin_password_from_the_generated_secret() -> None:
     grafana = find(objects(BASE), "Deployment", "grafana")
     (container,) = containers(grafana)

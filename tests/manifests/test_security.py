@@ -6,6 +6,9 @@ import pytest
 
 from tests.manifests.build import BASE, OVERLAY, containers, find, objects, pod_spec, workloads
 
+# Every test builds the manifests with kubectl kustomize (a process).
+pytestmark = pytest.mark.integration
+
 BUILDS = [BASE, OVERLAY]
 # The overlay lets Tilt's live_update write into these (code sync and pip): development only.
 LIVE_UPDATED = {"inference", "ui", "locust-master", "locust-worker"}

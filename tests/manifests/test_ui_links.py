@@ -12,6 +12,9 @@ from tests.manifests.test_lab import DEPLOYMENTS, LAB
 from ui.settings import UiSettings
 from ui.tools import lab_tools
 
+# Every test builds the manifests with kubectl kustomize (a process).
+pytestmark = pytest.mark.integration
+
 
 def ui_settings(monkeypatch: pytest.MonkeyPatch) -> UiSettings:
     """The UI's settings as its pod reads them: from the container's environment only."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.manifests.build import LOADER, REPO
@@ -25,6 +27,14 @@ MODES: dict[str, dict[str, Any]] = {
     "local-no-load": {"local": True, "load": False, "observability": False},
     "workers-and-model": {"workers": "3", "model": "models/efficientnet-lite0-int8.onnx"},
 }
+
+
+def params(modes: Iterable[str]) -> list[Any]:
+    """Modes as test parameters: a cluster mode's Tiltfile runs `kubectl kustomize` (a process), so its
+    tests are integration tests; the local modes' stay unit tests."""
+    return [
+        pytest.param(mode, id=mode, marks=() if MODES[mode].get("local") else pytest.mark.integration) for mode in modes
+    ]
 
 
 @cache

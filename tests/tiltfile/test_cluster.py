@@ -13,7 +13,8 @@ from tests.tiltfile.entities import is_workload
 from tests.tiltfile.lab import MODES, deployment, lab_ports, resources, run, workloads
 
 CLUSTER_MODES = [mode for mode, settings in MODES.items() if not settings.get("local")]
-pytestmark = pytest.mark.parametrize("mode", CLUSTER_MODES)
+# The cluster modes' Tiltfile runs kubectl kustomize (a process).
+pytestmark = [pytest.mark.integration, pytest.mark.parametrize("mode", CLUSTER_MODES)]
 
 
 def image_name(reference: str) -> str:

@@ -10,13 +10,13 @@ import starlark
 
 from locustfiles.settings import LoadSettings, Shape
 from tests.manifests.build import OVERLAY, REPO, containers, find, objects
-from tests.tiltfile.lab import lab_ports, resources, run
+from tests.tiltfile.lab import lab_ports, params, resources, run
 from tests.tiltfile.stub import evaluate
 
 MODES_WITH_LOAD = ["default", "local", "no-registry"]
 
 
-@pytest.mark.parametrize("mode", MODES_WITH_LOAD)
+@pytest.mark.parametrize("mode", params(MODES_WITH_LOAD))
 def test_the_button_asks_for_users_rate_duration_and_a_shape_locust_knows(mode: str) -> None:
     (button,) = [b for b in run(mode).of("cmd_button") if b["resource"] == "locust"]
     inputs = {i["name"]: i for i in button["inputs"]}
@@ -26,7 +26,7 @@ def test_the_button_asks_for_users_rate_duration_and_a_shape_locust_knows(mode: 
     assert all(i["text"]["defaultValue"] == "" for name, i in inputs.items() if name != "SHAPE")
 
 
-@pytest.mark.parametrize("mode", MODES_WITH_LOAD)
+@pytest.mark.parametrize("mode", params(MODES_WITH_LOAD))
 def test_the_manual_resource_runs_what_the_button_runs(mode: str) -> None:
     (button,) = [b for b in run(mode).of("cmd_button") if b["resource"] == "locust"]
     manual = resources(run(mode))["load-test"]
@@ -35,6 +35,7 @@ def test_the_manual_resource_runs_what_the_button_runs(mode: str) -> None:
     assert {"service", "locust"} <= set(manual["resource_deps"])
 
 
+@pytest.mark.integration  # the cluster Tiltfile and the manifests run kubectl kustomize
 def test_in_the_cluster_the_run_happens_in_the_locust_pod_and_locally_through_make() -> None:
     assert resources(run("default"))["load-test"]["cmd"] == "tilt/load-test.sh"
     local = resources(run("local"))["load-test"]["cmd"]
@@ -43,7 +44,7 @@ def test_in_the_cluster_the_run_happens_in_the_locust_pod_and_locally_through_ma
     assert "LOAD_VARIABLES := HOST USERS SPAWN_RATE RUN_TIME SHAPE" in makefile
 
 
-@pytest.mark.parametrize("mode", ["default", "local"])
+@pytest.mark.parametrize("mode", params(["default", "local"]))
 def test_the_smoke_test_classifies_a_photo_once_the_service_is_ready(mode: str) -> None:
     smoke = resources(run(mode))["smoke"]
     assert smoke["resource_deps"] == ["service"]
@@ -59,6 +60,7 @@ def test_the_uibutton_extension_has_no_choice_input_so_the_tiltfile_defines_its_
         evaluate({}, files={"Tiltfile": loading})
 
 
+@pytest.mark.integration  # the manifests are built with kubectl kustomize
 def test_the_cluster_script_sets_load_settings_that_exist_in_the_pod_and_container_it_names() -> None:
     script = (REPO / "tilt/load-test.sh").read_text()
     assert "python -m locustfiles.remote" in script, "the running master and its workers run the test"
@@ -73,7 +75,7 @@ def test_the_cluster_script_sets_load_settings_that_exist_in_the_pod_and_contain
     assert "/app/runs" in {mount["mountPath"] for mount in container["volumeMounts"]}
 
 
-@pytest.mark.parametrize("mode", ["default", "local-all-parts"])
+@pytest.mark.parametrize("mode", params(["default", "local-all-parts"]))
 def test_the_canary_button_and_manual_resource_run_the_same_check(mode: str) -> None:
     tilt = run(mode)
     (button,) = [b for b in tilt.of("cmd_button") if b["name"] == "canary-button"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.manifests.build import REPO, containers
-from tests.tiltfile.lab import MODES, applied, procfile, referenced_paths, resources, run, workloads
+from tests.tiltfile.lab import MODES, applied, params, procfile, referenced_paths, resources, run, workloads
 
-pytestmark = pytest.mark.parametrize("mode", MODES)
+pytestmark = pytest.mark.parametrize("mode", params(MODES))
 
 
 def test_every_referenced_path_exists(mode: str) -> None:

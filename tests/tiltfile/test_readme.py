@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import takewhile
 
+import pytest
+
 from tests.manifests.build import REPO
 from tests.tiltfile.lab import MODES, run
 
@@ -25,5 +27,6 @@ def cluster_resources() -> set[str]:
     return names
 
 
+@pytest.mark.integration  # evaluates the cluster Tiltfile, which runs kubectl kustomize
 def test_the_readme_lists_every_resource_of_the_cluster_modes() -> None:
     assert readme_resources() == cluster_resources()

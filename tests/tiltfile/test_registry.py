@@ -9,7 +9,7 @@ import pytest
 
 from services.registry.settings import ALIASES
 from tests.manifests.build import containers, pod_spec
-from tests.tiltfile.lab import MODES, lab_ports, resources, run, workloads
+from tests.tiltfile.lab import MODES, lab_ports, params, resources, run, workloads
 
 CLUSTER_WITH_REGISTRY = [m for m, s in MODES.items() if not s.get("local") and s.get("registry", True)]
 MLFLOW = f"http://mlflow:{lab_ports()['mlflow']}"
@@ -24,7 +24,7 @@ def workload(mode: str, kind: str, name: str) -> dict:
     return found
 
 
-@pytest.mark.parametrize("mode", CLUSTER_WITH_REGISTRY)
+@pytest.mark.parametrize("mode", params(CLUSTER_WITH_REGISTRY))
 def test_the_bootstrap_job_registers_the_committed_models_before_the_service_starts(mode: str) -> None:
     found = resources(run(mode))
     assert "mlflow" in found["registry-bootstrap"]["resource_deps"]
@@ -36,7 +36,7 @@ def test_the_bootstrap_job_registers_the_committed_models_before_the_service_sta
     assert pod_spec(job)["restartPolicy"] == "OnFailure", "a try before MLflow answers is retried"
 
 
-@pytest.mark.parametrize("mode", [m for m in CLUSTER_WITH_REGISTRY if "model" not in MODES[m]])
+@pytest.mark.parametrize("mode", params(m for m in CLUSTER_WITH_REGISTRY if "model" not in MODES[m]))
 def test_the_service_serves_the_champion_with_a_writable_model_cache(mode: str) -> None:
     service = workload(mode, "Deployment", "inference")
     (container,) = containers(service)
@@ -48,7 +48,7 @@ def test_the_service_serves_the_champion_with_a_writable_model_cache(mode: str) 
     assert "emptyDir" in volume and not mount.get("readOnly")
 
 
-@pytest.mark.parametrize("mode", ["default", "local"])
+@pytest.mark.parametrize("mode", params(["default", "local"]))
 def test_the_promote_button_moves_an_alias_with_the_registry_cli(mode: str) -> None:
     (button,) = [b for b in run(mode).of("cmd_button") if b["name"] == "promote-button"]
     assert button["resource"] == "mlflow"

@@ -12,6 +12,7 @@ from tests.tiltfile.lab import lab_ports, run
 from tests.tiltfile.stub import evaluate
 
 
+@pytest.mark.integration  # evaluates the cluster Tiltfile, which runs kubectl kustomize
 def test_settings_are_defined_with_their_kinds() -> None:
     tilt = run("default")
     kinds = {c["name"]: kind for kind in ("define_bool", "define_string") for c in tilt.of("config." + kind)}
@@ -39,6 +40,7 @@ def test_workers_must_be_at_least_one() -> None:
         evaluate({"workers": "0"})
 
 
+@pytest.mark.integration  # evaluates the cluster Tiltfile, which runs kubectl kustomize
 def test_version_and_context_guards() -> None:
     (version,) = run("default").of("version_settings")
     assert version["constraint"] == ">=0.35.0"  # ci_settings(readiness_timeout=...) came in Tilt 0.35.0

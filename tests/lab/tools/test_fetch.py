@@ -93,6 +93,7 @@ def release_on(host: Host, listing: str | None = None) -> Release:
     )
 
 
+@pytest.mark.integration  # downloads from a release server on 127.0.0.1, then runs the tool
 def test_a_verified_release_is_unpacked_and_runs(host: Host, tmp_path: Path) -> None:
     binary = fetch(release_on(host), WHERE, tmp_path)
     assert binary == tmp_path / "tool-1.0.linux-amd64" / "tool-1.0.linux-amd64" / "tool"
@@ -100,6 +101,7 @@ def test_a_verified_release_is_unpacked_and_runs(host: Host, tmp_path: Path) -> 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["tool-1.0.linux-amd64"]  # no archive left
 
 
+@pytest.mark.integration  # downloads from a release server on 127.0.0.1
 def test_the_cache_is_reused_without_a_request(host: Host, tmp_path: Path) -> None:
     release = release_on(host)
     first = fetch(release, WHERE, tmp_path)
@@ -108,6 +110,7 @@ def test_the_cache_is_reused_without_a_request(host: Host, tmp_path: Path) -> No
     assert len(host.requests) == asked == 2  # the checksums and the archive, once
 
 
+@pytest.mark.integration  # downloads from a release server on 127.0.0.1
 def test_a_checksum_mismatch_is_refused_and_nothing_is_kept(host: Host, tmp_path: Path) -> None:
     release = release_on(host, listing=f"{'ab' * 32}  {ARCHIVE}\n")
     with pytest.raises(FetchError, match="is not the published abab"):
@@ -115,6 +118,7 @@ def test_a_checksum_mismatch_is_refused_and_nothing_is_kept(host: Host, tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.integration  # downloads from a release server on 127.0.0.1
 def test_a_partial_download_is_not_used(host: Host, tmp_path: Path) -> None:
     release = release_on(host)
     host.truncate.add(f"/v1.0/{ARCHIVE}")
@@ -125,6 +129,7 @@ def test_a_partial_download_is_not_used(host: Host, tmp_path: Path) -> None:
     assert fetch(release, WHERE, tmp_path).is_file()  # and the next try starts afresh
 
 
+@pytest.mark.integration  # downloads from a release server on 127.0.0.1
 def test_a_missing_checksum_listing_stops_before_the_download(host: Host, tmp_path: Path) -> None:
     release = release_on(host)
     del host.files["/v1.0/sha256sums.txt"]

@@ -38,6 +38,7 @@ def test_a_tool_that_can_start_replaces_this_process(monkeypatch: pytest.MonkeyP
     assert not old_note.exists(), "a started tool must not keep a past run's skip note for the console"
 
 
+@pytest.mark.integration  # listens on a port to take it
 def test_a_taken_port_skips_the_tool_with_the_reason() -> None:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
@@ -49,6 +50,7 @@ def test_a_taken_port_skips_the_tool_with_the_reason() -> None:
     assert "systemctl disable --now" in checked.hint
 
 
+@pytest.mark.integration  # runs python -m lab.tools
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize(
     ("tool", "explanation"),
@@ -81,6 +83,7 @@ def test_a_skipped_tool_explains_then_waits_until_sigterm(tmp_path: Path, tool: 
     assert layout.skip_note(tool, tmp_path / "data").read_text() == first_line.split(" The rest")[0] + "\n"
 
 
+@pytest.mark.integration  # imports in a fresh interpreter
 def test_the_launcher_needs_neither_the_grafana_sdk_nor_yaml() -> None:
     """`make up` runs it from the `all` extra: the generators' dependencies (`dev`) are not installed there."""
     probe = "import sys, lab.tools.__main__; print(sorted({'grafana_foundation_sdk', 'yaml'} & set(sys.modules)))"

@@ -168,7 +168,8 @@ class TestModels:
 
 class TestMicroBatching:
     def test_concurrent_classifications_share_a_batch(self, make_dataplane):
-        dataplane = make_dataplane(batching=BatchingConfig(max_size=4, max_wait_s=0.2))
+        # A window far longer than the four take: the batch closes when they are in (max size), not on time.
+        dataplane = make_dataplane(batching=BatchingConfig(max_size=4, max_wait_s=30.0))
         colours = [RED, BLUE, (0, 255, 0), (128, 128, 128)]
 
         async def main() -> list[Prediction]:

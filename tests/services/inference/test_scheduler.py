@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from services.inference.errors import Overloaded
 from services.inference.scheduler import Scheduler
+
+
+class FakeClock:
+    """A clock the test moves: the scheduler reads it when a job is submitted and when a worker starts it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 @pytest.fixture
@@ -25,15 +34,28 @@ class TestAdmission:
         assert scheduler.capacity == 3
 
     def test_beyond_capacity_raises_overloaded_at_once(self, scheduler: Scheduler):
+        caught: list[BaseException] = []
+
+        def admit_one() -> None:
+            try:
+                with scheduler.admit(1):
+                    pass
+            except Overloaded as exc:
+                caught.append(exc)
+
         with scheduler.admit(2), scheduler.admit(1):
             assert scheduler.admitted == 3
-            started = time.perf_counter()
-            with pytest.raises(Overloaded) as caught, scheduler.admit(1):
-                pass
-            assert time.perf_counter() - started < 0.5  # no waiting for a slot
-        assert caught.value.retry_after_s == 3
-        assert caught.value.status_code == 503
-        assert "capacity" in caught.value.message
+            # No waiting for a slot: the refusal comes while every slot is still held (they are freed
+            # only after the join), so an admission that waited would still be running here.
+            refused = threading.Thread(target=admit_one)
+            refused.start()
+            refused.join(timeout=30)
+            assert not refused.is_alive(), "the admission waited for a slot"
+        (overloaded,) = caught
+        assert isinstance(overloaded, Overloaded)
+        assert overloaded.retry_after_s == 3
+        assert overloaded.status_code == 503
+        assert "capacity" in overloaded.message
 
     def test_a_batch_larger_than_the_capacity_is_refused(self, scheduler: Scheduler):
         with pytest.raises(Overloaded), scheduler.admit(4):
@@ -72,51 +94,64 @@ class TestRun:
         assert worker_thread != loop_thread
         assert worker_name.startswith("inference")
 
-    def test_passes_arguments_and_returns_the_result(self, scheduler: Scheduler):
-        result, waited = asyncio.run(scheduler.run(divmod, 17, 5))
+    def test_passes_arguments_and_returns_the_result(self):
+        readings = iter([10.0, 10.25])  # when the job is submitted, when a worker starts it
+        scheduler = Scheduler(workers=2, queue_size=1, clock=lambda: next(readings))
+        try:
+            result, waited = asyncio.run(scheduler.run(divmod, 17, 5))
+        finally:
+            scheduler.shutdown()
         assert result == (3, 2)
-        assert 0 <= waited < 0.5
+        assert waited == 0.25
 
     def test_exceptions_reach_the_caller(self, scheduler: Scheduler):
         with pytest.raises(ZeroDivisionError):
             asyncio.run(scheduler.run(lambda: 1 / 0))
 
     def test_queue_wait_is_measured(self):
-        scheduler = Scheduler(workers=1, queue_size=1)
-        release = threading.Event()
+        clock = FakeClock()
+        scheduler = Scheduler(workers=1, queue_size=1, clock=clock)
+        started, release = threading.Event(), threading.Event()
+
+        def first_job() -> bool:
+            started.set()
+            return release.wait(30)
 
         async def main():
             with scheduler.admit(2):
-                first = asyncio.ensure_future(scheduler.run(release.wait, 5))
+                first = asyncio.ensure_future(scheduler.run(first_job))
                 second = asyncio.ensure_future(scheduler.run(lambda: "second"))
-                await asyncio.sleep(0.1)
+                assert await asyncio.to_thread(started.wait, 30)  # the only worker is busy
                 queued = scheduler.queued  # the second job has no worker yet
+                clock.now += 5.0  # the time the first job takes
                 release.set()
                 return queued, await first, await second
 
-        queued, (_, first_waited), (result, second_waited) = asyncio.run(main())
-        scheduler.shutdown()
+        try:
+            queued, (released, first_waited), (result, second_waited) = asyncio.run(main())
+        finally:
+            scheduler.shutdown()
         assert queued == 1
-        assert result == "second"
-        assert second_waited >= 0.09  # it waited for the first job to finish
-        assert first_waited < second_waited - 0.05
+        assert released and result == "second"
+        assert first_waited == 0.0
+        assert second_waited == 5.0  # it waited for the first job to finish
 
     def test_the_event_loop_stays_free_while_workers_run(self, scheduler: Scheduler):
-        async def main() -> int:
-            ticks = 0
+        """The job waits for the event loop: had `run` blocked the loop, the job would time out."""
+        started, release = threading.Event(), threading.Event()
 
-            async def tick() -> None:
-                nonlocal ticks
-                while True:
-                    ticks += 1
-                    await asyncio.sleep(0.005)
+        def job() -> bool:
+            started.set()
+            return release.wait(30)
 
-            ticker = asyncio.ensure_future(tick())
-            await scheduler.run(time.sleep, 0.1)
-            ticker.cancel()
-            return ticks
+        async def main() -> bool:
+            running = asyncio.ensure_future(scheduler.run(job))
+            assert await asyncio.to_thread(started.wait, 30)
+            release.set()  # the loop runs this while the job runs
+            released, _ = await running
+            return released
 
-        assert asyncio.run(main()) >= 3
+        assert asyncio.run(main())
 
 
 def test_spare_admissions_leave_room_for_clients_and_are_not_rejections():

@@ -200,15 +200,18 @@ class TestDoor:
 def test_a_request_cut_off_at_the_end_of_the_grace_period_gets_a_503():
     sent: list[dict] = []
 
-    async def stuck(scope, receive, send) -> None:
-        await asyncio.Event().wait()
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
     async def main() -> None:
+        entered = asyncio.Event()
+
+        async def stuck(scope, receive, send) -> None:
+            entered.set()
+            await asyncio.Event().wait()
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
         task = asyncio.ensure_future(answer_cut_off_requests(stuck, 3)({"type": "http"}, None, send))
-        await asyncio.sleep(0)  # the request is in the app
+        await entered.wait()  # the request is in the app
         task.cancel()  # what uvicorn does when the grace period ends
         await task
 

@@ -56,6 +56,7 @@ def sink_for(receiver: Receiver) -> CloudEventsSink:
                            namespace="lab", timeout_s=5)  # fmt: skip
 
 
+@pytest.mark.integration  # a CloudEvents receiver listens on 127.0.0.1
 def test_binary_mode_with_kserve_s_payload_logger_attributes(receiver: Receiver) -> None:
     e = event("blue", 0.7, alias="champion", request_id="req-7", thumbnail=b"jpeg",
               shadow=ShadowAnswer("tiny", "2", "red", 0, 0.6))  # fmt: skip
@@ -77,6 +78,7 @@ def test_binary_mode_with_kserve_s_payload_logger_attributes(receiver: Receiver)
     assert data["shadow"]["version"] == "2" and "thumbnail" not in data and "image" not in data
 
 
+@pytest.mark.integration  # a CloudEvents receiver listens on 127.0.0.1
 def test_a_refusal_is_an_error_the_writer_counts(receiver: Receiver) -> None:
     receiver.status = 500
     sink = sink_for(receiver)

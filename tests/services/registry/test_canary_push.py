@@ -66,6 +66,7 @@ def test_an_unreachable_gateway_is_a_skip_naming_it() -> None:
         push(canary_registry(RESULT, 0.6), url, timeout_s=5)
 
 
+@pytest.mark.integration  # a gateway stand-in listens on 127.0.0.1
 def test_a_gateway_that_refuses_the_push_is_an_error(http_status_server: str) -> None:
     with pytest.raises(RegistryError, match="refused the push") as raised:
         push(canary_registry(RESULT, 0.6), http_status_server, timeout_s=5)

@@ -13,26 +13,47 @@ from services.registry import cli, commands
 from services.registry.errors import OK, RegistryError
 from services.registry.schedule import run_every, stop_on_signals, wait_until_ready
 from telemetry.canary import SCHEDULE_S
-from tests.live import free_port
 from tests.ui.stub import Reply, stub_server
 
 
-def stopped_after(seconds: float) -> threading.Event:
-    stop = threading.Event()
-    threading.Timer(seconds, stop.set).start()
-    return stop
+class StopAfter:
+    """Stands in for the stop event: set after `polls` pauses, which it counts instead of waiting."""
+
+    def __init__(self, polls: int) -> None:
+        self.polls, self.pauses = polls, []
+
+    def is_set(self) -> bool:
+        return len(self.pauses) >= self.polls
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.pauses.append(timeout)
+        return self.is_set()
+
+
+def service(status: int | None) -> httpx.Client:
+    """A client of a service answering `status` to everything, in process; None: nothing listens."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if status is None:
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(status, json={})
+
+    return httpx.Client(transport=httpx.MockTransport(answer))
 
 
 def test_a_ready_service_is_seen_at_once() -> None:
-    with stub_server(Reply(200, {})) as url, httpx.Client(timeout=2) as http:
-        assert wait_until_ready(http, url, threading.Event(), poll_s=0.05)
+    stop = StopAfter(10)
+    with service(200) as http:
+        assert wait_until_ready(http, "http://service:8000", stop, poll_s=0.05)  # type: ignore[arg-type]
+    assert stop.pauses == []
 
 
 @pytest.mark.parametrize("status", [503, None], ids=["not ready", "nothing listening"])
 def test_a_service_never_ready_waits_until_stopped(status: int | None) -> None:
-    with stub_server(Reply(status or 200, {})) as stub, httpx.Client(timeout=2) as http:
-        url = stub if status else f"http://127.0.0.1:{free_port()}"
-        assert not wait_until_ready(http, url, stopped_after(0.3), poll_s=0.05)
+    stop = StopAfter(3)
+    with service(status) as http:
+        assert not wait_until_ready(http, "http://service:8000", stop, poll_s=0.05)  # type: ignore[arg-type]
+    assert stop.pauses == [0.05, 0.05, 0.05]  # it polled every poll_s until the stop
 
 
 def test_rounds_go_on_after_a_failed_one(capsys) -> None:
@@ -67,6 +88,7 @@ def test_every_checks_on_the_cronjobs_schedule_unless_told_otherwise() -> None:
     assert not cli.parse_args(["canary"]).canary.every
 
 
+@pytest.mark.integration  # a stand-in service listens on 127.0.0.1
 def test_every_waits_for_the_service_then_runs_rounds_until_stopped(monkeypatch) -> None:
     rounds: list[str] = []
 

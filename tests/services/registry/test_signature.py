@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from mlflow.models import ModelSignature
 
 from services.registry.evaluation import loaded
@@ -23,6 +24,7 @@ def test_mlflow_reads_it_back_as_the_same_signature(tmp_path: Path) -> None:
     assert read.inputs == signature.inputs and read.outputs == signature.outputs and read.params is None
 
 
+@pytest.mark.integration  # imports in a fresh interpreter
 def test_describing_a_model_needs_no_pandas(tmp_path: Path) -> None:
     """As on mlflow-skinny: pandas cannot be imported (this venv's full mlflow has it, so it is blocked)."""
     path = write_tiny_classifier(tmp_path)

@@ -16,6 +16,9 @@ import yaml
 from telemetry.prometheus.paths import K8S_CONFIG, LOCAL_CONFIG, RULES_DIR, UNIT_TESTS_DIR
 from tests.binaries import debian_binary
 
+# Every test runs promtool.
+pytestmark = pytest.mark.integration
+
 UNIT_TESTS = sorted(UNIT_TESTS_DIR.glob("*.yml"))
 
 

@@ -9,7 +9,8 @@ from nicegui.testing import User
 from telemetry.panels import service_overview
 from tests.ui.conftest import UI_MAIN
 
-pytestmark = [pytest.mark.anyio, pytest.mark.nicegui_main_file(UI_MAIN)]
+# The UI's backends are processes and servers on 127.0.0.1: the tiny-model service, stand-ins (tests/ui/conftest.py).
+pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.nicegui_main_file(UI_MAIN)]
 
 
 async def test_without_prometheus_the_page_says_so_and_draws_nothing(user: User) -> None:

@@ -17,7 +17,8 @@ from tests.live import free_port
 from tests.ui.conftest import UI_MAIN
 from tests.ui.stub import Reply, stub_server
 
-pytestmark = [pytest.mark.anyio, pytest.mark.nicegui_main_file(UI_MAIN)]
+# The UI's backends are processes and servers on 127.0.0.1: the tiny-model service, stand-ins (tests/ui/conftest.py).
+pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.nicegui_main_file(UI_MAIN)]
 NOWHERE = f"http://127.0.0.1:{free_port()}"
 PROMETHEUS_LINK = f"http://localhost:{free_port()}"  # not lab.json's port: nothing of the lab is probed
 
