@@ -56,9 +56,10 @@ load: setup  ## headless Locust run: HOST USERS SPAWN_RATE RUN_TIME SHAPE TAGS W
 canary: setup  ## post-deploy check: the labelled photos through the running service, into MLflow and the Pushgateway
 	$(BIN)/python -m services.registry canary
 
-bench: setup  ## service vs in-process throughput and latency, telemetry's cost, goodput under overload (docs/performance.md)
+bench: setup  ## service vs in-process throughput and latency, telemetry's and the prediction log's cost, goodput under overload (docs/performance.md)
 	$(BIN)/python -m benchmarks.service
 	$(BIN)/python -m benchmarks.telemetry
+	$(BIN)/python -m benchmarks.predictions
 	$(BIN)/python -m benchmarks.overload
 
 # checkov in a venv of its own (it pins much of what the lab uses); skipped checks say why in the

@@ -26,7 +26,6 @@ RUN install-deps.sh ui
 COPY --chown=10001:10001 lab.json ./
 COPY --chown=10001:10001 samples/ samples/
 COPY --chown=10001:10001 lab/__init__.py lab/layout.py lab/
-COPY --chown=10001:10001 services/__init__.py services/settings_help.py services/
 COPY --chown=10001:10001 telemetry/ telemetry/
 COPY --chown=10001:10001 ui/ ui/
 

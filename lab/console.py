@@ -8,6 +8,7 @@ names a component that stops answering or comes back. It stops on SIGTERM or SIG
 from __future__ import annotations
 
 import signal
+import socket
 import sys
 import threading
 import time
@@ -43,14 +44,29 @@ DOORS = (
     Door("locust", "Locust", note="start a load test here, or `make load`"),
     Door("mlflow", "MLflow", "/#/models", "the model registry; promote with `python -m services.registry promote`"),
     Door("pushgateway", "Pushgateway", note="the canary's last results (`make canary`)"),
+    Door("postgres", "PostgreSQL", "/inferlab", "the prediction log (and MLflow's store); user postgres, no password"),
 )
 
 
 def ready_url(component: str) -> str:
-    return layout.url(component) + layout.components()[component]["ready"]
+    path = layout.components()[component]["ready"]
+    return layout.url(component) + path if path is not None else f"127.0.0.1:{layout.port(component)} (TCP)"
+
+
+def door_url(door: Door) -> str:
+    path = door.path if door.path != "/" else ""
+    if layout.components()[door.component]["ready"] is None:  # not a web page: a database's address
+        return f"postgresql://127.0.0.1:{layout.port(door.component)}{path}"
+    return layout.url(door.component) + path
 
 
 def probe(http: httpx.Client, component: str) -> bool:
+    if layout.components()[component]["ready"] is None:  # no HTTP (PostgreSQL): a connection it takes will do
+        try:
+            socket.create_connection(("127.0.0.1", layout.port(component)), PROBE_TIMEOUT_S).close()
+            return True
+        except OSError:
+            return False
     try:
         return http.get(ready_url(component)).status_code == 200
     except httpx.HTTPError:
@@ -75,7 +91,7 @@ def block(ready: set[str], skipped: Mapping[str, str], took_s: float) -> str:
     headline = "inferlab is up" if len(up) == len(doors) else "inferlab is partly up"
     lines = [f"{headline}: {len(up)} of {len(doors)} components ready after {took_s:.0f} s"]
     for door in up:
-        url = layout.url(door.component) + (door.path if door.path != "/" else "")
+        url = door_url(door)
         lines.append(f"  {door.title:<{width}}{url:<38} {door.note}".rstrip())
     missing = [door for door in doors if door.component not in ready]
     if missing:

@@ -19,13 +19,12 @@ ALLOWED = {
     "telemetry": {"lab"},
     "lab": {"services", "telemetry"},  # the console and launchers read settings of both
     "services": {"telemetry", "lab"},
-    "ui": {"telemetry", "lab", "services"},  # services.settings_help only (see below)
+    "ui": {"telemetry", "lab"},
     "locustfiles": {"lab"},
     "benchmarks": {"services", "telemetry", "lab", "locustfiles"},
 }
 # The service's image holds lab/layout.py of the lab, no more: the launchers and the console stay home.
 NARROW = {
-    ("ui", "services"): {"services.settings_help"},
     ("telemetry", "lab"): {"lab.layout"},
     ("services", "lab"): {"lab.layout"},
     ("locustfiles", "lab"): {"lab.layout"},

@@ -9,7 +9,7 @@ from __future__ import annotations
 from nicegui import app, ui
 
 from ui.backends import Backends
-from ui.pages import classify, compare, monitor
+from ui.pages import classify, compare, monitor, predictions
 from ui.settings import UiSettings
 
 
@@ -19,7 +19,7 @@ def build(settings: UiSettings) -> Backends:
     app.on_startup(backends.start)
     app.on_shutdown(backends.stop)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
-    for page in (classify, compare, monitor):
+    for page in (classify, compare, predictions, monitor):
         page.register(backends)
     return backends
 

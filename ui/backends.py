@@ -13,6 +13,7 @@ from typing import TypeVar
 import httpx
 
 from ui.client import ServiceClient
+from ui.predictions_client import PredictionLogClient
 from ui.prometheus import PrometheusClient
 from ui.samples import Sample, load_samples
 from ui.settings import UiSettings
@@ -28,11 +29,13 @@ class Backends:
     _http: httpx.AsyncClient | None = None
     _service: ServiceClient | None = None
     _prometheus: PrometheusClient | None = None
+    _predictions: PredictionLogClient | None = None
 
     async def start(self) -> None:
         self.samples = load_samples(self.settings.samples_dir)
         self._http = httpx.AsyncClient(timeout=self.settings.timeout_s)
         self._service = ServiceClient(self._http, self.settings.api_url, self.settings.timeout_s)
+        self._predictions = PredictionLogClient(self._http, self.settings.api_url, self.settings.timeout_s)
         self._prometheus = PrometheusClient(self._http, self.settings.prometheus_url, self.settings.timeout_s)
 
     async def stop(self) -> None:
@@ -42,6 +45,10 @@ class Backends:
     @property
     def service(self) -> ServiceClient:
         return _started(self._service)
+
+    @property
+    def predictions(self) -> PredictionLogClient:
+        return _started(self._predictions)
 
     @property
     def prometheus(self) -> PrometheusClient:

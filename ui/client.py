@@ -39,6 +39,8 @@ class PredictResult:
     width: int
     height: int
     round_trip_ms: float
+    id: str | None = None
+    """The prediction's id in the service's log (None when the log is off): what feedback names."""
 
     @property
     def top(self) -> Prediction | None:
@@ -119,6 +121,7 @@ def _predict_result(body: dict, round_trip_ms: float) -> PredictResult:
             width=body["image"]["width"],
             height=body["image"]["height"],
             round_trip_ms=round_trip_ms,
+            id=body.get("id"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ApiError("Unexpected answer", f"/v1/predict lacks {exc}.") from None

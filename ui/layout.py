@@ -9,7 +9,12 @@ from nicegui import ui
 
 from ui.client import Readiness, ServiceClient
 
-NAV = [("/", "Classify", "image_search"), ("/compare", "Compare", "compare"), ("/monitor", "Monitor", "insights")]
+NAV = [
+    ("/", "Classify", "image_search"),
+    ("/compare", "Compare", "compare"),
+    ("/predictions", "Predictions", "fact_check"),
+    ("/monitor", "Monitor", "insights"),
+]
 STATUS_COLORS = {Readiness.READY: "positive", Readiness.NOT_READY: "warning", Readiness.DOWN: "negative"}
 OnStatus = Callable[[Readiness], Awaitable[None] | None]
 

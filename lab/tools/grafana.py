@@ -16,7 +16,14 @@ from pathlib import Path
 from lab import layout
 from lab.tools.launch import DATA, Launch
 from telemetry.grafana.paths import DASHBOARDS_DIR, PROVISIONING_DIR, dashboard_path
-from telemetry.grafana.provisioning import DASHBOARDS_DIR_VARIABLE, PROMETHEUS_URL_VARIABLE
+from telemetry.grafana.provisioning import (
+    DASHBOARDS_DIR_VARIABLE,
+    POSTGRES_ADDRESS_VARIABLE,
+    POSTGRES_DATABASE_VARIABLE,
+    POSTGRES_PASSWORD_VARIABLE,
+    POSTGRES_USER_VARIABLE,
+    PROMETHEUS_URL_VARIABLE,
+)
 from telemetry.panels.service import SERVICE_OVERVIEW
 
 # Where Grafana's packages put its `conf/defaults.ini` and `public/`: the .deb/.rpm, then Homebrew.
@@ -61,6 +68,11 @@ def grafana_env(port: int, state: Path) -> dict[str, str]:
         "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH": str(dashboard_path(SERVICE_OVERVIEW.uid)),
         PROMETHEUS_URL_VARIABLE: os.environ.get(PROMETHEUS_URL_VARIABLE) or layout.url("prometheus"),
         DASHBOARDS_DIR_VARIABLE: str(DASHBOARDS_DIR),
+        # The lab's PostgreSQL (make up), which trusts the loopback: the prediction log's database.
+        POSTGRES_ADDRESS_VARIABLE: f"127.0.0.1:{layout.port('postgres')}",
+        POSTGRES_DATABASE_VARIABLE: "inferlab",
+        POSTGRES_USER_VARIABLE: "postgres",
+        POSTGRES_PASSWORD_VARIABLE: "",
     }
 
 

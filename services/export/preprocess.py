@@ -1,10 +1,19 @@
-"""The input preprocessing contract, as data (for the metadata) and as code."""
+"""The input preprocessing contract: as data for the model's metadata, as code from the service.
+
+`SPEC` is written verbatim into `inferlab.preprocess`, and the service reads it back into its
+`PreprocessSpec`. Calibration and evaluation call the service's own functions on that spec, so
+the model is calibrated and measured on the tensors the service feeds it for the same pixels.
+"""
+
+from __future__ import annotations
 
 import numpy as np
 from PIL import Image
 
-# Serialized verbatim into `inferlab.preprocess`; the service reads it back,
-# so `to_input` below must be derived from it and nothing else.
+from services.inference.imaging import to_rgb
+from services.inference.preprocessing import preprocess
+from services.inference.spec import PreprocessSpec, preprocess_spec
+
 SPEC = {
     "layout": "NCHW",
     "size": 224,
@@ -14,29 +23,17 @@ SPEC = {
     "std": [128.0, 128.0, 128.0],
     "channel_order": "RGB",
 }
+INPUT_SHAPE = ["N", 3, SPEC["size"], SPEC["size"]]  # the exported graph's input, batch dimension dynamic
 
 
-def centre_crop_box(width: int, height: int) -> tuple[float, float, float, float]:
-    """Centred square, side crop_fraction of the short side.
-
-    Kept fractional: Pillow's resize accepts a float box, which spares every
-    consumer of the spec from having to agree on a rounding rule.
-    """
-    side = min(width, height) * SPEC["crop_fraction"]
-    left, top = (width - side) / 2, (height - side) / 2
-    return left, top, left + side, top + side
+def service_spec() -> PreprocessSpec:
+    """`SPEC` as the service parses it from the model's metadata."""
+    return preprocess_spec(dict(SPEC), INPUT_SHAPE)
 
 
 def to_input(image: Image.Image) -> np.ndarray:
-    """One image -> float32 CHW array, normalized as the model expects."""
-    image = image.convert("RGB")
-    box = centre_crop_box(*image.size)
-    size = SPEC["size"]
-    resized = image.resize((size, size), Image.Resampling.BICUBIC, box=box)
-    pixels = np.asarray(resized, dtype=np.float32)
-    mean = np.asarray(SPEC["mean"], dtype=np.float32)
-    std = np.asarray(SPEC["std"], dtype=np.float32)
-    return ((pixels - mean) / std).transpose(2, 0, 1).copy()
+    """One image -> the float32 CHW tensor the service computes for it."""
+    return preprocess(to_rgb(image), service_spec())
 
 
 def to_batch(images: list[Image.Image]) -> np.ndarray:

@@ -192,9 +192,11 @@ Both: ONNX opset 18, input `input` float32 `[N,3,224,224]` (N dynamic), output
 `inferlab.preprocess` is
 `{{"layout": "NCHW", "size": 224, "crop_fraction": 0.875, "interpolation": "bicubic",
 "mean": [127.0, 127.0, 127.0], "std": [128.0, 128.0, 128.0], "channel_order": "RGB"}}`
-(mean and std in 0..255 pixel units). With Pillow, as the export script does it:
+(mean and std in 0..255 pixel units). With Pillow, as the service does it; the export calibrates
+and evaluates through the same functions (`services/inference/imaging.py` `to_rgb`,
+`services/inference/preprocessing.py` `preprocess`):
 
-1. `image.convert("RGB")`;
+1. to RGB (alpha composited on white);
 2. `side = min(w, h) * 0.875`, `left = (w - side) / 2`, `top = (h - side) / 2`
    (floats: no rounding);
 3. `image.resize((224, 224), Image.BICUBIC, box=(left, top, left + side, top + side))`;

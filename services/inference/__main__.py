@@ -1,40 +1,34 @@
 """`python -m services.inference --host H --port P --model URI`: run the service.
 
-Flags override the `INFERLAB_*` environment; see `settings.py` for every option.
+Every setting is a flag (`--help` lists them, with their `INFERLAB_*` variables and defaults); flags
+override the environment.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import signal
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from pydantic_settings import CliApp
 
 from services.inference.app import create_app
 from services.inference.server import serve
 from services.inference.settings import ServiceSettings
 from services.inference.sources import is_registry_uri
-from services.settings_help import settings_help
 
 
 def parse_args(argv: Sequence[str] | None = None) -> ServiceSettings:
-    parser = argparse.ArgumentParser(
-        prog="python -m services.inference",
-        description=__doc__,
-        epilog=settings_help(ServiceSettings),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--host", help="address to listen on")
-    parser.add_argument("--port", type=int, help="port to listen on")
-    parser.add_argument("--model", dest="models", action="append", help="model URI (repeat to serve several)")
-    parser.add_argument("--workers", type=int, help="concurrent inference calls")
-    parser.add_argument("--log-level", help="debug, info, warning, error")
-    overrides = {key: value for key, value in vars(parser.parse_args(argv)).items() if value is not None}
-    settings = ServiceSettings(**overrides)
+    settings = CliApp.run(ServiceSettings, cli_args=None if argv is None else list(argv))
     missing = [uri for uri in settings.models if not is_registry_uri(uri) and not Path(uri).is_file()]
     if missing:
-        parser.error(f"no model file at {', '.join(missing)} (run from the repository root, or pass --model)")
+        print(
+            f"error: no model file at {', '.join(missing)} (run from the repository root, or pass --model)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     return settings
 
 

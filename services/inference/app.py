@@ -16,17 +16,26 @@ from services.inference.api.v2 import OpenInferenceController
 from services.inference.service import InferenceService
 from services.inference.settings import ServiceSettings
 from services.inference.version import server_version
+from services.predictions.api import prediction_routes
 
 
 def create_app(settings: ServiceSettings | None = None, registry: CollectorRegistry | None = None) -> Litestar:
     """The service. Metrics go to `registry` (a fresh one by default), served at `/metrics`."""
     service = InferenceService(settings or ServiceSettings(), registry or CollectorRegistry())
-    metrics = service.metrics
+    metrics, predictions = service.metrics, service.predictions
     return Litestar(
-        route_handlers=[PredictController, OpenInferenceController, *([MetricsController] if metrics else [])],
+        route_handlers=[
+            PredictController,
+            OpenInferenceController,
+            *([MetricsController] if metrics else []),
+            *([prediction_routes(predictions)] if predictions else []),
+        ],
         middleware=[http_metrics(metrics)] if metrics else [],
         lifespan=[service.running],
-        dependencies={"dataplane": Provide(lambda: service.dataplane, sync_to_thread=False)},
+        dependencies={
+            "dataplane": Provide(lambda: service.dataplane, sync_to_thread=False),
+            "prediction_log": Provide(lambda: predictions, sync_to_thread=False),
+        },
         exception_handlers=exception_handlers(service.observer),
         request_max_body_size=service.settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

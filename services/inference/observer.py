@@ -45,3 +45,30 @@ class NullObserver:
 
     def registry_error(self) -> None:
         pass
+
+
+class Observers:
+    """Several observers as one: each hook goes to every one, in order."""
+
+    def __init__(self, *observers: Observer) -> None:
+        self._observers = observers
+
+    def predicted(self, prediction: Prediction) -> None:
+        for observer in self._observers:
+            observer.predicted(prediction)
+
+    def failed(self, error_type: str) -> None:
+        for observer in self._observers:
+            observer.failed(error_type)
+
+    def shadowed(self, primary: Prediction, shadow: Prediction) -> None:
+        for observer in self._observers:
+            observer.shadowed(primary, shadow)
+
+    def swapped(self, alias: str, outcome: str) -> None:
+        for observer in self._observers:
+            observer.swapped(alias, outcome)
+
+    def registry_error(self) -> None:
+        for observer in self._observers:
+            observer.registry_error()

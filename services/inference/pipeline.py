@@ -7,6 +7,7 @@ logits; telemetry and the shadow read the same fields either way.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
@@ -60,6 +61,10 @@ class Prediction:
     batch_size: int = 1
     batch_index: int = 0
     """Its place in the batch it was inferred in: the batch is counted once, by its first image."""
+    view: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The model's view of the image: its input crop as HWC uint8 pixels (None for a tensor sent as is)."""
+    id: str = field(default_factory=lambda: str(uuid.uuid4()), compare=False)
+    """Made with it, so that the answer, the prediction log and the shadow's comparison name it alike."""
 
 
 def completed(prediction: Prediction, waited_s: float, started: float) -> Prediction:

@@ -5,7 +5,8 @@ shadow traffic and comparison). When an alias moves, the new version is download
 warmed beside the old one, swapped in with one assignment, and the old one unloaded once no
 request uses it. A version that fails to load is refused and remembered: the old one keeps
 serving, the failure is logged and counted. When the registry does not answer, the loaded
-versions keep serving and the watcher retries with a growing delay.
+versions keep serving and the watcher retries with a growing delay. Both waits, at start and
+while watching, are tenacity's retry policies; their sleeps can be replaced (tests do).
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_before_delay,
+    wait_exponential,
+)
+from tenacity.wait import wait_base
 
 from services.inference.errors import ModelLoadError
 from services.inference.observer import Observer
@@ -23,6 +34,12 @@ from services.inference.sources import ModelFiles, RegistrySource, RegistryUnava
 
 log = logging.getLogger(__name__)
 Build = Callable[[ModelFiles, Identity], OnnxClassifier]
+# At start: 0.5 s, then twice as long each time, 5 s at most, until the wait is over.
+START_WAIT = wait_exponential(multiplier=0.5, max=5.0)
+
+
+class AliasNotSet(RegistryUnavailable):
+    """The registry answers, but the alias points at no version (yet)."""
 
 
 class RegistryModels:
@@ -34,31 +51,41 @@ class RegistryModels:
         challenger_alias: str | None = "challenger",
         poll_s: float = 10.0,
         backoff_max_s: float = 120.0,
+        start_wait: wait_base = START_WAIT,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.source = source
         self._build = build
         self.aliases = [source.alias] + ([challenger_alias] if challenger_alias else [])
         self.poll_s = poll_s
-        self.backoff_max_s = backoff_max_s
+        # While the registry does not answer: twice the poll interval, then twice as long each time, capped.
+        self.backoff = wait_exponential(multiplier=2 * poll_s, max=backoff_max_s)
+        self.start_wait = start_wait
+        self._sleep = sleep
+        self._async_sleep = async_sleep
         self.refused: set[tuple[str, str]] = set()
 
     def load_champion(self, wait_s: float) -> OnnxClassifier:
         """The primary alias's version, loaded; waits up to `wait_s` for the registry and the alias."""
-        deadline = time.monotonic() + wait_s
-        delay = 0.5
-        while True:
-            try:
-                version = self.source.current_version()
-                if version is not None:
-                    return self._load(self.source.alias, version)
-                problem = f"the alias {self.source.alias!r} of {self.source.name!r} is not set"
-            except RegistryUnavailable as exc:
-                problem = str(exc)
-            if time.monotonic() + delay > deadline:
-                raise ModelLoadError(f"cannot load {self.source.uri} from {self.source.tracking_uri}: {problem}")
-            log.info("waiting for %s: %s", self.source.uri, problem)
-            time.sleep(delay)
-            delay = min(delay * 2, 5.0)
+        retrying = Retrying(
+            retry=retry_if_exception_type(RegistryUnavailable),
+            wait=self.start_wait,
+            stop=stop_before_delay(wait_s),
+            sleep=self._sleep,
+            before_sleep=lambda state: log.info("waiting for %s: %s", self.source.uri, state.outcome.exception()),
+            reraise=True,
+        )
+        try:
+            return retrying(self._load_champion_now)
+        except RegistryUnavailable as exc:
+            raise ModelLoadError(f"cannot load {self.source.uri} from {self.source.tracking_uri}: {exc}") from exc
+
+    def _load_champion_now(self) -> OnnxClassifier:
+        version = self.source.current_version()
+        if version is None:
+            raise AliasNotSet(f"the alias {self.source.alias!r} of {self.source.name!r} is not set")
+        return self._load(self.source.alias, version)
 
     def load_others(self, champion: OnnxClassifier) -> list[OnnxClassifier]:
         """The other aliases' versions, if set now; no waiting, and a failure only logs."""
@@ -77,18 +104,27 @@ class RegistryModels:
         return self._build(files, Identity(self.source.name, version, alias))
 
     async def watch(self, repository: ModelRepository, observer: Observer) -> None:
-        """Forever: follow every alias; back off while the registry does not answer."""
-        delay = self.poll_s
+        """Until cancelled: follow every alias each poll; back off while the registry does not answer."""
+
+        def keep_serving(state: RetryCallState) -> None:
+            observer.registry_error()
+            log.warning(
+                "%s; keeping the loaded versions, next try in %.0f s", state.outcome.exception(), state.upcoming_sleep
+            )
+
         while True:
-            await asyncio.sleep(delay)
-            try:
-                for alias in self.aliases:
-                    await self.follow(alias, repository, observer)
-                delay = self.poll_s
-            except RegistryUnavailable as exc:
-                observer.registry_error()
-                delay = min(delay * 2, self.backoff_max_s)
-                log.warning("%s; keeping the loaded versions, next try in %.0f s", exc, delay)
+            await self._async_sleep(self.poll_s)
+            retrying = AsyncRetrying(
+                retry=retry_if_exception_type(RegistryUnavailable),
+                wait=self.backoff,
+                sleep=self._async_sleep,
+                before_sleep=keep_serving,
+            )
+            await retrying(self.follow_all, repository, observer)
+
+    async def follow_all(self, repository: ModelRepository, observer: Observer) -> None:
+        for alias in self.aliases:
+            await self.follow(alias, repository, observer)
 
     async def follow(self, alias: str, repository: ModelRepository, observer: Observer) -> None:
         """Make the served version of `alias` the one the registry names now."""

@@ -33,6 +33,8 @@ class PreparedImage:
     tensor: np.ndarray
     stats: preprocessing.InputStats
     timer: StageTimer
+    pixels: np.ndarray | None = None
+    """The crop the tensor was made from (HWC uint8): the model's view, for whoever keeps a picture of it."""
 
     @property
     def original_size(self) -> tuple[int, int]:
@@ -182,7 +184,7 @@ class OnnxClassifier:
         """The whole pipeline on one encoded image: decode, preprocess, inference, postprocess."""
         prepared = self.prepare(data)
         logits = prepared.timer.run(Stage.INFERENCE, self.infer, prepared.tensor[np.newaxis])
-        return self.predict(logits[0], top_k, prepared.timer, prepared.stats)
+        return self.predict(logits[0], top_k, prepared.timer, prepared.stats, view=prepared.pixels)
 
     def prepare(self, data: bytes) -> PreparedImage:
         """Decode and preprocess one encoded image."""
@@ -196,14 +198,14 @@ class OnnxClassifier:
         tensor = timer.run(Stage.PREPROCESS, preprocessing.normalize, pixels, spec)
         brightness, contrast = preprocessing.luminance_stats(pixels)
         stats = preprocessing.InputStats(width, height, len(data), brightness, contrast)
-        return PreparedImage(tensor, stats, timer)
+        return PreparedImage(tensor, stats, timer, pixels)
 
     def classify_batch(self, prepared: list[PreparedImage], top_k: int) -> list[Prediction]:
         """Prepared images through the network as one batch, then postprocessed one by one."""
         timer = StageTimer()
         logits = timer.run(Stage.INFERENCE, self.infer, np.stack([image.tensor for image in prepared]))
         return [
-            self.predict(row, top_k, _merged(image.timer, timer), image.stats, len(prepared), index)
+            self.predict(row, top_k, _merged(image.timer, timer), image.stats, len(prepared), index, image.pixels)
             for index, (row, image) in enumerate(zip(logits, prepared, strict=True))
         ]
 
@@ -221,12 +223,14 @@ class OnnxClassifier:
         image: preprocessing.InputStats | None = None,
         batch_size: int = 1,
         batch_index: int = 0,
+        view: np.ndarray | None = None,
     ) -> Prediction:
         """Postprocess one image's logits (timed into `timer`): its top k and the distribution's entropy."""
         top, spread = timer.run(Stage.POSTPROCESS, postprocessing.summarize, logits, self.spec.labels, top_k)
         return Prediction(
-            self.name, self.version, top, top[0].score, spread, logits, timer.seconds, image, batch_size, batch_index
-        )
+            self.name, self.version, top, top[0].score, spread, logits, timer.seconds, image, batch_size, batch_index,
+            view,
+        )  # fmt: skip
 
 
 def _merged(*timers: StageTimer) -> StageTimer:

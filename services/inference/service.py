@@ -1,7 +1,8 @@
 """The inference service as one object: what a process runs, started and closed in one place.
 
 `start()` loads and warms every model (waiting for the registry if it must), builds the workers, the
-shadow and the data plane, and starts the registry watchers; `close()` undoes it in reverse. The app
+shadow and the data plane, starts the registry watchers and the prediction log's writers; `close()`
+undoes it in reverse. The app
 factory hands `running` to Litestar as its lifespan, and the routes the data plane.
 """
 
@@ -16,9 +17,10 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 
 from services.inference.dataplane import BatchingConfig, DataPlane
-from services.inference.errors import ModelLoadError, ModelNotReady
+from services.inference.errors import InferlabError, ModelLoadError, ModelNotReady
 from services.inference.metrics import ServiceMetrics
-from services.inference.observer import NullObserver, Observer
+from services.inference.observer import NullObserver, Observer, Observers
+from services.inference.prediction_log import ShadowRecorder
 from services.inference.registry_models import RegistryModels
 from services.inference.repository import ModelRepository
 from services.inference.runtime import Identity, OnnxClassifier
@@ -27,6 +29,9 @@ from services.inference.settings import ServiceSettings
 from services.inference.shadow import Shadow
 from services.inference.sources import ModelFiles, RegistrySource, is_registry_uri
 from services.inference.version import server_version
+from services.predictions.log import PredictionLog
+from services.predictions.metrics import PredictionLogMetrics
+from services.predictions.settings import PredictionLogSettings
 from telemetry.provider import create_meter_provider
 from telemetry.sampling import DetailSampler
 
@@ -101,8 +106,20 @@ def build_dataplane(
     )
 
 
+def build_prediction_log(
+    settings: PredictionLogSettings,
+    registry: CollectorRegistry,
+    labels: Callable[[str, str], list[str] | None],
+    source: str,
+) -> PredictionLog | None:
+    """The prediction log, or None when it is off."""
+    if not settings.enabled:
+        return None
+    return PredictionLog(settings, PredictionLogMetrics(registry), labels, source=source)
+
+
 class InferenceService:
-    """Models, workers, data plane, shadow, registry watchers and metrics of one service process."""
+    """Models, workers, data plane, shadow, registry watchers, metrics and prediction log of one process."""
 
     def __init__(self, settings: ServiceSettings, registry: CollectorRegistry) -> None:
         self.settings = settings
@@ -112,9 +129,23 @@ class InferenceService:
             resource = {"service.name": settings.service_name, "service.version": server_version()}
             self.provider = create_meter_provider(registry, resource)
             self.metrics = ServiceMetrics(self.provider, DetailSampler(settings.telemetry_detail_budget))
-        self.observer: Observer = self.metrics or NullObserver()
+        source = f"http://{settings.host}:{settings.port}/"  # CloudEvents' `source`: who answered
+        self.predictions = build_prediction_log(PredictionLogSettings(), registry, self.labels, source)
+        observers: list[Observer] = []
+        if self.metrics is not None:
+            observers.append(self.metrics)
+        if self.predictions is not None:  # the shadow's answers join the predictions they shadowed
+            observers.append(ShadowRecorder(self.predictions))
+        self.observer: Observer = Observers(*observers) if len(observers) > 1 else next(iter(observers), NullObserver())
         self._dataplane: DataPlane | None = None
         self._watchers: list[asyncio.Task[None]] = []
+
+    def labels(self, name: str, version: str) -> list[str] | None:
+        """The class names of a served version (what feedback may name); None when it is not served."""
+        try:
+            return list(self.dataplane.model(name, version).spec.labels)
+        except InferlabError:  # not served (any more), or not loaded yet
+            return None
 
     @property
     def dataplane(self) -> DataPlane:
@@ -133,8 +164,12 @@ class InferenceService:
             self.metrics.watch(dataplane.scheduler, repository)
         self._watchers = [asyncio.create_task(r.watch(repository, self.observer)) for r in registries]
         self._dataplane = dataplane
+        if self.predictions is not None:
+            await asyncio.to_thread(self.predictions.start)
 
     async def close(self) -> None:
+        if self.predictions is not None:
+            await asyncio.to_thread(self.predictions.stop)
         for watcher in self._watchers:
             watcher.cancel()
         await asyncio.gather(*self._watchers, return_exceptions=True)

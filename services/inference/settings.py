@@ -1,6 +1,8 @@
 """The service's settings: one typed object, read from `INFERLAB_*` environment variables.
 
-Command-line flags (see `__main__`) override the environment; every field says what it is for.
+Every field is a command-line flag too (pydantic-settings' CLI, see `__main__`), which overrides the
+environment; every field says what it is for, and `--help` lists them with their variables and defaults.
+Defaults are values, not factories, so that `--help` shows them.
 """
 
 from __future__ import annotations
@@ -26,14 +28,20 @@ def _default_workers() -> int:
 class ServiceSettings(BaseSettings):
     """Settings of one inference-service process."""
 
-    model_config = SettingsConfigDict(env_prefix="INFERLAB_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="INFERLAB_",
+        extra="ignore",
+        cli_prog_name="python -m services.inference",
+        cli_kebab_case=True,
+        cli_implicit_flags=True,
+        cli_show_env_vars=True,
+        cli_shortcuts={"models": "model"},  # `--model URI`, repeated for several
+    )
 
     host: str = Field("127.0.0.1", description="Address to listen on.")
-    port: int = Field(
-        default_factory=lambda: layout.port("service"), ge=0, le=65535, description="Port to listen on (lab.json)."
-    )
+    port: int = Field(layout.port("service"), ge=0, le=65535, description="Port to listen on (lab.json).")
     models: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_MODELS),
+        list(DEFAULT_MODELS),
         description="Model URIs to serve: .onnx paths or models:/NAME@ALIAS; the first is the default.",
     )
     workers: int = Field(default_factory=_default_workers, ge=1, description="Concurrent inference calls.")
@@ -91,7 +99,7 @@ class ServiceSettings(BaseSettings):
         False, description="Log scrapes, health probes and registry polls too (off: they would drown the rest)."
     )
     tracking_uri: str = Field(
-        default_factory=lambda: layout.url("mlflow"),
+        layout.url("mlflow"),
         validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "INFERLAB_TRACKING_URI"),
         description="MLflow tracking/registry URI for models:/NAME@ALIAS (env MLFLOW_TRACKING_URI).",
     )

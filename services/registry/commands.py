@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from mlflow.exceptions import MlflowException
+from pydantic_settings import get_subcommand
 
 from services.registry import output
 from services.registry.aliases import promote, status
+from services.registry.arguments import Bootstrap, Canary, Command, CommandLine, Promote, Register, Server, Status
 from services.registry.bootstrap import bootstrap
 from services.registry.canary import CanaryResult, run_canary
 from services.registry.canary_push import GatewayUnreachable, canary_registry, push
@@ -24,28 +25,26 @@ from services.registry.server import run_server
 from services.registry.settings import ALIASES, RegistrySettings
 from services.registry.store import connect
 
-Command = Callable[[RegistrySettings, argparse.Namespace], int]
 
-
-def register_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+def register_command(settings: RegistrySettings, args: Register) -> int:
     registered = register(connect(settings.tracking_uri), settings, Path(args.path), args.alias)
     print(output.registered_line(settings.model_name, registered, args.alias))
     return OK
 
 
-def promote_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+def promote_command(settings: RegistrySettings, args: Promote) -> int:
     previous = promote(connect(settings.tracking_uri), settings.model_name, args.version, args.alias)
     print(f"{settings.model_name}@{args.alias}: v{previous or '-'} -> v{args.version}")
     return OK
 
 
-def status_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+def status_command(settings: RegistrySettings, args: Status) -> int:
     rows = status(connect(settings.tracking_uri), settings.model_name)
     print(output.status_table(settings.model_name, settings.tracking_uri, rows))
     return OK
 
 
-def bootstrap_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+def bootstrap_command(settings: RegistrySettings, args: Bootstrap) -> int:
     registered = bootstrap(connect(settings.tracking_uri), settings)
     if not registered:
         print(f"{settings.model_name} has versions already: nothing to do")
@@ -55,19 +54,19 @@ def bootstrap_command(settings: RegistrySettings, args: argparse.Namespace) -> i
     return OK
 
 
-def server_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+def server_command(settings: RegistrySettings, args: Server) -> int:
     return run_server(settings)
 
 
-def canary_command(settings: RegistrySettings, args: argparse.Namespace) -> int:
+def canary_command(settings: RegistrySettings, args: Canary) -> int:
     """Once, or with `--every`: after the service is ready, again every interval until stopped."""
-    if not getattr(args, "every", None):
+    if not args.every:
         return canary_once(settings)
     with stop_on_signals() as stop, httpx.Client(timeout=settings.request_timeout_s) as http:
-        print(f"canary: every {args.every:g} s once {settings.service_url} is ready", flush=True)
+        print(f"canary: every {args.interval_s:g} s once {settings.service_url} is ready", flush=True)
         if not wait_until_ready(http, settings.service_url, stop):
             return OK
-        return run_every(lambda: canary_once(settings), args.every, stop)
+        return run_every(lambda: canary_once(settings), args.interval_s, stop)
 
 
 def canary_once(settings: RegistrySettings) -> int:
@@ -103,19 +102,21 @@ def record_everywhere(settings: RegistrySettings, result: CanaryResult) -> list[
     return problems
 
 
-COMMANDS: dict[str, Command] = {
-    "register": register_command,
-    "promote": promote_command,
-    "status": status_command,
-    "bootstrap": bootstrap_command,
-    "server": server_command,
-    "canary": canary_command,
+COMMANDS: dict[type[Command], Callable[[RegistrySettings, Command], int]] = {
+    Register: register_command,
+    Promote: promote_command,
+    Status: status_command,
+    Bootstrap: bootstrap_command,
+    Server: server_command,
+    Canary: canary_command,
 }
 
 
-def run(name: str, settings: RegistrySettings, args: argparse.Namespace) -> int:
-    """Run one command; MLflow's refusals (a name taken, a bad request) become one-line errors."""
+def run(command_line: CommandLine) -> int:
+    """Run the chosen subcommand; MLflow's refusals (a name taken, a bad request) become one-line errors."""
+    settings: RegistrySettings = command_line
+    command = get_subcommand(command_line, cli_exit_on_error=False)
     try:
-        return COMMANDS[name](settings, args)
+        return COMMANDS[type(command)](settings, command)
     except MlflowException as exc:
         raise RegistryError(f"MLflow at {settings.tracking_uri} refused: {exc.message}") from exc

@@ -1,7 +1,8 @@
 """`server`: the local lab's MLflow server, bootstrapped, in the foreground (the Procfile runs it).
 
-sqlite and artifacts live under `data/mlflow/`. `--serve-artifacts` makes the server proxy artifact
-reads and writes (`mlflow-artifacts:/` URIs), so a client needs only the tracking URI, never the folder.
+Artifacts live under `data/mlflow/`; the store is sqlite there, or a PostgreSQL database (`backend.py`).
+`--serve-artifacts` makes the server proxy artifact reads and writes (`mlflow-artifacts:/` URIs), so a
+client needs only the tracking URI, never the folder.
 MLflow's GenAI job runner is switched off: it starts seven more processes this lab never uses, and on
 SIGTERM it left them behind. So is MLflow's usage telemetry: the lab does not phone home.
 """
@@ -20,6 +21,7 @@ from contextlib import contextmanager, suppress
 import httpx
 
 from lab.layout import port_taken
+from services.registry.backend import backend_store_uri, wait_for_database
 from services.registry.bootstrap import bootstrap
 from services.registry.errors import RegistryError
 from services.registry.settings import RegistrySettings
@@ -36,7 +38,7 @@ def server_command(settings: RegistrySettings) -> list[str]:
     data = settings.data_dir.resolve()
     return [
         *(sys.executable, "-m", "mlflow", "server"),
-        *("--backend-store-uri", f"sqlite:///{data / 'mlflow.db'}"),
+        *("--backend-store-uri", backend_store_uri(settings)),
         *("--artifacts-destination", str(data / "artifacts")),
         "--serve-artifacts",
         *("--host", settings.host, "--port", str(settings.port)),
@@ -56,6 +58,7 @@ def run_server(settings: RegistrySettings) -> int:
     if port_taken(settings.port, settings.host):  # else the wait could take another server's answer for ours
         raise RegistryError(f"{settings.host}:{settings.port} is taken already (another MLflow?)")
     (settings.data_dir / "artifacts").mkdir(parents=True, exist_ok=True)
+    wait_for_database(backend_store_uri(settings), settings.database_wait_s)
     with running(server_command(settings)) as process:
         url = client_url(settings)
         wait_until_ready(f"{url}/health", settings.startup_timeout_s, process)

@@ -23,10 +23,12 @@ from grafana_foundation_sdk.models.common import (
 from grafana_foundation_sdk.models.dashboard import DataSourceRef
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
-from telemetry.grafana.provisioning import DATASOURCE_UID
-from telemetry.panels import Kind, Panel, Target
+from telemetry.grafana.provisioning import DATASOURCE_UID, POSTGRES_TYPE, POSTGRES_UID
+from telemetry.grafana.sql import SqlQuery
+from telemetry.panels import Kind, Panel, SqlTarget, Target
 
 DATASOURCE = DataSourceRef(type_val="prometheus", uid=DATASOURCE_UID)
+POSTGRES = DataSourceRef(type_val=POSTGRES_TYPE, uid=POSTGRES_UID)
 HEIGHT = 8
 
 
@@ -83,8 +85,10 @@ def query(target: Target, ref_id: str, kind: Kind) -> prometheus.Dataquery:
 
 def panel_builder(panel: Panel, panel_id: int) -> Builder:
     builder = KINDS[panel.kind](panel)
-    builder.id(panel_id).title(panel.title).description(panel.description).datasource(DATASOURCE)
+    sql = all(isinstance(target, SqlTarget) for target in panel.targets)
+    source = POSTGRES if sql else DATASOURCE
+    builder.id(panel_id).title(panel.title).description(panel.description).datasource(source)
     builder.unit(panel.unit.grafana).span(panel.width).height(HEIGHT)
     for ref_id, target in zip(string.ascii_uppercase, panel.targets, strict=False):
-        builder.with_target(query(target, ref_id, panel.kind))
+        builder.with_target(SqlQuery(target, ref_id, POSTGRES) if sql else query(target, ref_id, panel.kind))
     return builder

@@ -1,6 +1,7 @@
 """The lab's dashboards, defined once: Grafana's JSON and the UI's monitor page are both drawn from these.
 
-`DASHBOARDS` lists them in the order Grafana shows them; `service_overview()` is what the UI draws.
+`DASHBOARDS` lists them in the order Grafana shows them (their queries are PromQL); `SQL_DASHBOARDS` those that
+read the prediction log's PostgreSQL. `service_overview()` is what the UI draws.
 """
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ from __future__ import annotations
 from telemetry.panels.canary import CANARY_DASHBOARD
 from telemetry.panels.load import LOAD_DASHBOARD
 from telemetry.panels.model import MODEL_DASHBOARD
+from telemetry.panels.predictions import PREDICTIONS_DASHBOARD
 from telemetry.panels.registry import REGISTRY_DASHBOARD
 from telemetry.panels.resources import RESOURCES_DASHBOARD
 from telemetry.panels.service import SERVICE_OVERVIEW
-from telemetry.panels.spec import Dashboard, Kind, Panel, Row, Target, Unit, legend_name
+from telemetry.panels.spec import Dashboard, Kind, Panel, Row, SqlTarget, Target, Unit, legend_name
 
 DASHBOARDS: tuple[Dashboard, ...] = (
     SERVICE_OVERVIEW,
@@ -21,6 +23,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
     LOAD_DASHBOARD,
     RESOURCES_DASHBOARD,
 )
+SQL_DASHBOARDS: tuple[Dashboard, ...] = (PREDICTIONS_DASHBOARD,)
 
 
 def service_overview() -> list[Panel]:
@@ -32,10 +35,12 @@ __all__ = [
     "CANARY_DASHBOARD",
     "DASHBOARDS",
     "REGISTRY_DASHBOARD",
+    "SQL_DASHBOARDS",
     "Dashboard",
     "Kind",
     "Panel",
     "Row",
+    "SqlTarget",
     "Target",
     "Unit",
     "legend_name",

@@ -38,10 +38,18 @@ class Target:
 
 
 @dataclass(frozen=True)
+class SqlTarget:
+    """A query of the prediction log's PostgreSQL, with Grafana's macros (`$__timeFilter`, `$__timeGroupAlias`)."""
+
+    sql: str
+    table: bool = False  # rows as they come (tables), not series over time
+
+
+@dataclass(frozen=True)
 class Panel:
     title: str
     description: str
-    targets: tuple[Target, ...]
+    targets: tuple[Target, ...] | tuple[SqlTarget, ...]
     unit: Unit
     kind: Kind = Kind.TIMESERIES
     width: int = 12  # of Grafana's 24 columns

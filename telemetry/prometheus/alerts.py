@@ -15,6 +15,7 @@ from telemetry import jobs, promql
 from telemetry import recorded as r
 from telemetry.panels.canary import CANARY_DASHBOARD
 from telemetry.panels.model import MODEL_DASHBOARD
+from telemetry.panels.predictions import PREDICTIONS_DASHBOARD
 from telemetry.panels.service import SERVICE_OVERVIEW
 
 MAX_FAILURE_RATIO = 0.05
@@ -23,6 +24,8 @@ MAX_REJECTED_RATIO = 0.01
 MIN_CONFIDENCE_SHARE = 0.8  # of the 6-hour mean
 MIN_IMAGES_PER_S = 0.1  # below this, a 15-minute mean is too few images to judge
 CANARY_MISSED_RUNS = 2  # the canary is stale once this many scheduled runs are missing
+MIN_FEEDBACK_ACCURACY = 0.7
+MIN_FEEDBACK_COUNT = 20  # in the hour: fewer answers are too few to judge a version by
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ CONFIDENCE_TRAFFIC = promql.summed_rate(i.IMAGES.prometheus_name, r.MODEL, windo
 REJECTED = promql.summed_rate(i.REJECTIONS.prometheus_name, ["job"], window="5m")
 CLASSIFY_REQUESTS = promql.summed_rate(r.REQUESTS, ["job"], promql.INFERENCE_ROUTES, window="5m")
 CANARY_MAX_AGE_S = (CANARY_MISSED_RUNS + 1) * c.SCHEDULE_S
+# Written by services/predictions/metrics.py (prometheus_client: counters end in _total).
+FEEDBACK = "inferlab_prediction_feedback_total"
+FEEDBACK_1H = f"sum by (model, version) (increase({FEEDBACK}[1h]))"
+RIGHT_1H = f'sum by (model, version) (increase({FEEDBACK}{{verdict="right"}}[1h]))'
+LOG_DROPS = "sum by (job, sink, reason) (rate(inferlab_prediction_log_dropped_total[5m]))"
 
 ALERTS = (
     Alert(
@@ -130,5 +138,26 @@ ALERTS = (
         f"The canary runs every {c.SCHEDULE_S // 60} minutes; {CANARY_MISSED_RUNS} runs are missing, so a broken "
         "deploy would go unseen. Look at the CronJob (cluster) or the canary process (make up).",
         CANARY_DASHBOARD.uid,
+    ),
+    Alert(
+        "InferlabFeedbackAccuracyLow",
+        f"{RIGHT_1H} / {FEEDBACK_1H} < {MIN_FEEDBACK_ACCURACY:g} and {FEEDBACK_1H} >= {MIN_FEEDBACK_COUNT}",
+        "10m",
+        "warning",
+        "People say {{ $labels.model }} v{{ $labels.version }} is often wrong",
+        f"Of the predictions people judged in the last hour (at least {MIN_FEEDBACK_COUNT}), only "
+        "{{ $value | humanizePercentage }} were right. The Predictions dashboard lists the low-confidence answers "
+        "and the class mix; GET /v1/predictions?feedback=true has each one.",
+        PREDICTIONS_DASHBOARD.uid,
+    ),
+    Alert(
+        "InferlabPredictionLogDropping",
+        f"{LOG_DROPS} > 0",
+        "5m",
+        "warning",
+        "The prediction log drops events ({{ $labels.sink }}: {{ $labels.reason }})",
+        "Predictions are answered but not kept: the sink is down (sink_down) or cannot keep up (buffer_full). "
+        "The service stays ready; /v2/health/ready's details say which sink is down.",
+        PREDICTIONS_DASHBOARD.uid,
     ),
 )

@@ -59,7 +59,7 @@ def test_the_image_holds_every_module_its_entry_points_import(image: str) -> Non
 
 def test_the_import_walk_finds_what_it_should() -> None:
     found = {str(p.relative_to(REPO)) for p in imported_files(REPO / "ui/__main__.py")}
-    assert {"ui/app.py", "lab/layout.py", "services/__init__.py"} <= found
+    assert {"ui/app.py", "lab/layout.py", "lab/__init__.py"} <= found
 
 
 @pytest.mark.parametrize("path", [".venv/bin/python", "tests/conftest.py", "runs/x/summary.md", "Makefile",

@@ -16,15 +16,20 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from telemetry import canary
+from telemetry.panels import SQL_DASHBOARDS
 from tests.integration.local_lab import LocalLab, local_lab, wait_for
 from tests.integration.prometheus import api, committed_targets, drew_something, instant, poll
 from tests.live import REPO
+from tests.postgres import server_folder
+from tests.telemetry.grafana.sql_macros import expand
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -46,6 +51,7 @@ class Journey:
     versions_before: set[str] = field(default_factory=set)
     versions_after: set[str] = field(default_factory=set)
     failed_during_swap: int = 0
+    feedback: list[int] = field(default_factory=list)
     commands: dict[str, object] = field(default_factory=dict)
 
 
@@ -69,6 +75,14 @@ def uploads_and_bad_input(journey: Journey, http: httpx.Client) -> None:
         ).status_code,
         "unknown model": upload(http, url, "cat.jpg", model="resnet").status_code,
     }
+
+
+def feedback_on_answers(journey: Journey, http: httpx.Client) -> None:
+    """A person says what each photo shows, as the UI's feedback control does."""
+    url = journey.lab.url("service")
+    for photo, answer in zip(PHOTOS, journey.answers, strict=False):
+        truth = {"label": LABELS[photo][0]}
+        journey.feedback.append(http.post(f"{url}/v1/predictions/{answer['id']}/feedback", json=truth).status_code)
 
 
 def web_ui_load_test(lab: LocalLab, seconds: float) -> None:
@@ -96,12 +110,17 @@ def promote_and_watch(journey: Journey, http: httpx.Client) -> None:
 
 
 @pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
-    root = tmp_path_factory.mktemp("lab")
+def journey() -> Iterator[Journey]:
     settings = {"INFERLAB_TOOLS_FETCH": "false", "INFERLAB_CONSOLE_WAIT_S": str(READY_TIMEOUT_S)}
-    with local_lab(root, READY_TIMEOUT_S + 30, **settings) as lab, httpx.Client(timeout=30) as http:
+    # Not under pytest's folder: the lab's PostgreSQL (its own account under root) must reach its data.
+    with (
+        server_folder("inferlab-lab-") as root,
+        local_lab(root, READY_TIMEOUT_S + 30, **settings) as lab,
+        httpx.Client(timeout=30) as http,
+    ):
         journey = Journey(lab, time.time())
         uploads_and_bad_input(journey, http)
+        feedback_on_answers(journey, http)
         web_ui_load_test(lab, seconds=12)
         journey.commands["load"] = lab.python(
             "-m",
@@ -150,6 +169,24 @@ def test_photos_are_classified_and_bad_input_answered_with_4xx(journey: Journey)
     assert sum(rights) >= len(PHOTOS) - 1, journey.answers  # the registry's own score: 80 % top-1 on these
     assert journey.answers[-1]["predictions"][0]["label"] in LABELS["cat.jpg"]  # the multipart upload
     assert journey.bad == {"random bytes": 400, "text/plain": 415, "unknown model": 404}
+
+
+def test_every_answer_is_logged_and_takes_feedback(journey: Journey) -> None:
+    assert all(answer.get("id") for answer in journey.answers), journey.answers
+    assert journey.feedback == [200] * len(PHOTOS)
+    judged = httpx.get(f"{journey.lab.url('service')}/v1/predictions", params={"feedback": True, "limit": 100})
+    assert len(judged.json()["predictions"]) == len(PHOTOS)
+
+
+def test_every_sql_panel_draws_from_the_lab_s_postgresql(journey: Journey) -> None:
+    port = int(journey.lab.url("postgres").rsplit(":", 1)[1])
+    now = datetime.now(UTC)
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/inferlab") as connection:
+        for dashboard in SQL_DASHBOARDS:
+            for panel in dashboard.panels():
+                for target in panel.targets:
+                    sql = expand(target.sql, now - timedelta(hours=1), now + timedelta(minutes=1))
+                    assert connection.execute(sql).fetchall(), f"{dashboard.uid}: {panel.title} draws nothing"
 
 
 def test_the_headless_load_test_passes_and_leaves_its_report(journey: Journey) -> None:

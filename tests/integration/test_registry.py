@@ -124,8 +124,8 @@ def test_the_canary_scores_the_service_like_the_registration_and_records_it(
     registry_server: LiveProcess, client: MlflowClient, fp32_service: LiveProcess, pushgateway: LiveProcess
 ) -> None:
     served = httpx.get(f"{fp32_service.url}/v1/models", timeout=10).json()["models"][0]
-    argv = ["--tracking-uri", registry_server.url, "canary", "--service", fp32_service.url]
-    assert cli.main([*argv, "--pushgateway", pushgateway.url, "--rounds", "2"]) == OK
+    argv = ["--tracking-uri", registry_server.url, "--service", fp32_service.url]
+    assert cli.main([*argv, "--pushgateway", pushgateway.url, "--rounds", "2", "canary"]) == OK
 
     # The same photos through the service score exactly what the in-process registration measured.
     registered = client.get_run(client.get_model_version(NAME, "1").run_id).data.metrics["top1_accuracy"]
@@ -159,8 +159,8 @@ def gateway_samples(url: str) -> dict[tuple[str, tuple], float]:
 def test_the_canary_fails_when_accuracy_is_under_the_threshold(
     registry_server: LiveProcess, fp32_service: LiveProcess
 ) -> None:
-    argv = ["--tracking-uri", registry_server.url, "canary", "--service", fp32_service.url, "--pushgateway", ""]
-    assert cli.main([*argv, "--rounds", "1", "--min-accuracy", "1.0"]) == BELOW_THRESHOLD
+    argv = ["--tracking-uri", registry_server.url, "--service", fp32_service.url, "--pushgateway", ""]
+    assert cli.main([*argv, "--rounds", "1", "--min-accuracy", "1.0", "canary"]) == BELOW_THRESHOLD
 
 
 def test_the_server_stops_cleanly_with_its_mlflow(registry_server: LiveProcess) -> None:

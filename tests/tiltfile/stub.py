@@ -191,6 +191,9 @@ class Tilt:
     def http_get_action(self, port, host="localhost", scheme="http", path=""):
         return {"port": port, "host": host, "scheme": scheme, "path": path}
 
+    def tcp_socket_action(self, port, host="localhost"):
+        return {"port": port, "host": host}
+
     # ---- the uibutton extension (tilt-extensions/uibutton/Tiltfile): these four names, no choice_input ----
     def cmd_button(self, name, resource="", argv=None, text=None, location="resource", icon_name=None,
                    icon_svg=None, inputs=None, disabled=False, requires_confirmation=False):  # fmt: skip

@@ -13,7 +13,8 @@ from tests.tiltfile.stub import evaluate
 
 LOCAL_MODES = [mode for mode, settings in MODES.items() if settings.get("local")]
 PARTS = {"service": "serving", "ui": "ui", "prometheus": "observability", "grafana": "observability",
-         "locust": "load", "mlflow": "registry", "pushgateway": "registry", "canary": "registry"}  # fmt: skip
+         "locust": "load", "mlflow": "registry", "pushgateway": "registry", "canary": "registry",
+         "postgres": "serving"}  # fmt: skip
 MAKE_UP_ONLY = {"lab"}  # the console: Tilt's own UI lists the links and states
 
 
@@ -32,6 +33,9 @@ def test_each_process_is_probed_and_linked_where_lab_json_says(mode: str) -> Non
     lab = json.loads((REPO / "lab.json").read_text())
     for name, resource in resources(run(mode)).items():
         if not resource.get("serve_cmd") or name == "canary":  # the canary serves nothing: no port, no link
+            continue
+        if lab[name]["ready"] is None:  # no HTTP: its port taking a connection is the probe
+            assert resource["readiness_probe"]["tcp_socket"]["port"] == lab[name]["port"]
             continue
         probe = resource["readiness_probe"]["http_get"]
         assert (probe["port"], probe["path"]) == (lab[name]["port"], lab[name]["ready"])

@@ -19,6 +19,7 @@ from nicegui.testing import User
 
 from tests.fixtures import write_tiny_classifier
 from tests.live import LiveProcess, free_port, inference_server
+from tests.postgres import LocalPostgres, fresh_database
 from tests.ui.stub import Reply, stub_server
 
 # Modules using `user` declare `pytestmark = [pytest.mark.anyio, pytest.mark.nicegui_main_file(UI_MAIN)]`.
@@ -46,11 +47,16 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def tiny_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveProcess]:
-    """The real service serving two versions of the tiny model (so compare has a pair)."""
+def tiny_service(tmp_path_factory: pytest.TempPathFactory, postgres_server: LocalPostgres) -> Iterator[LiveProcess]:
+    """The real service serving two versions of the tiny model (so compare has a pair), logging its answers."""
     models = tmp_path_factory.mktemp("ui-models")
     paths = [write_tiny_classifier(models, f"tiny-{v}.onnx", version=v) for v in ("1", "2")]
-    env = {"INFERLAB_MAX_IMAGE_PIXELS": str(MAX_IMAGE_PIXELS), "INFERLAB_WORKERS": "1"}
+    env = {
+        "INFERLAB_MAX_IMAGE_PIXELS": str(MAX_IMAGE_PIXELS),
+        "INFERLAB_WORKERS": "1",
+        "INFERLAB_PREDICTIONS_ENABLED": "true",
+        "INFERLAB_PREDICTIONS_DATABASE_URL": fresh_database(postgres_server),
+    }
     with inference_server(paths, tmp_path_factory.mktemp("ui-logs"), env=env) as server:
         yield server
 

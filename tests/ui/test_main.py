@@ -6,6 +6,7 @@ import pytest
 
 from lab import layout
 from ui.__main__ import parse_args
+from ui.settings import UiSettings
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +44,17 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     )  # fmt: skip
 
 
-def test_help_lists_every_setting_with_its_variables(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
+def test_help_lists_every_setting_with_its_variables_and_default(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
         parse_args(["--help"])
-    out = capsys.readouterr().out
-    assert "INFERLAB_UI_API_URL or INFERLAB_API_URL" in out and "INFERLAB_UI_PORT" in out
+    assert stopped.value.code == 0
+    out = "".join(capsys.readouterr().out.split())  # argparse wraps lines, and breaks words at hyphens
+    assert "[env:INFERLAB_UI_API_URL|INFERLAB_API_URL]" in out
+    for name, field in UiSettings.model_fields.items():
+        assert f"--{name.replace('_', '-')}" in out
+        assert "".join(f"{field.description} (default: {field.default}) [env:".split()) in out
+
+
+def test_the_short_flags_of_before_still_work() -> None:
+    settings = parse_args(["--api", "http://a:1", "--prometheus", "http://p:2", "--timeout", "3"])
+    assert (settings.api_url, settings.prometheus_url, settings.timeout_s) == ("http://a:1", "http://p:2", 3.0)

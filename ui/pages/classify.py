@@ -7,6 +7,7 @@ from nicegui import events, run, ui
 from ui.backends import Backends
 from ui.client import Readiness
 from ui.errors import ApiError, upload_too_large
+from ui.feedback import FeedbackControl
 from ui.images import make_previews
 from ui.layout import frame
 from ui.samples import Sample
@@ -80,6 +81,8 @@ class ClassifyPage:
                 prediction_bars(shown.result)
                 model_caption(shown.result)
                 timings(shown.result)
+                if shown.result.id and top:  # the service logged it: say whether it was right
+                    FeedbackControl(self.backends.predictions, shown.result.id, top.label, lambda _: None).draw()
 
     @ui.refreshable_method
     def history(self) -> None:

@@ -18,7 +18,7 @@ class ImageInfo(Struct):
     height: int
 
 
-class PredictResponse(Struct):
+class PredictResponse(Struct, omit_defaults=True):
     model: str
     version: str
     predictions: list[Prediction]
@@ -26,9 +26,11 @@ class PredictResponse(Struct):
     """Milliseconds per stage: queue, decode, preprocess, inference, postprocess, total."""
     image: ImageInfo
     batch_size: int
+    id: str | None = None
+    """The prediction's id in the log (`POST /v1/predictions/{id}/feedback`); absent when the log is off."""
 
     @classmethod
-    def from_prediction(cls, result: pipeline.Prediction) -> PredictResponse:
+    def from_prediction(cls, result: pipeline.Prediction, prediction_id: str | None = None) -> PredictResponse:
         return cls(
             model=result.model,
             version=result.version,
@@ -36,6 +38,7 @@ class PredictResponse(Struct):
             timings_ms={stage: round(s * 1000, 3) for stage, s in result.timings.items()},
             image=ImageInfo(result.image.width, result.image.height),
             batch_size=result.batch_size,
+            id=prediction_id,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
@@ -20,8 +20,11 @@ from services.inference.api.schemas import (
 from services.inference.api.uploads import BatchUploadOperation, SingleUploadOperation, read_images
 from services.inference.dataplane import DataPlane
 from services.inference.errors import BadInput
+from services.inference.prediction_log import REQUEST_ID, record, request_id
+from services.predictions.log import PredictionLog
 
 Plane = NamedDependency[DataPlane]
+Log = NamedDependency[PredictionLog | None]
 UPLOAD_ERRORS = error_responses(400, 404, 413, 415, 503)
 TopK = Annotated[int | None, Parameter(ge=1, le=1000, description="How many classes to return.")]
 ModelName = Annotated[str | None, Parameter(description="Model name (default: the service's default).")]
@@ -37,22 +40,30 @@ class PredictController(Controller):
         self,
         request: Request,
         dataplane: Plane,
+        prediction_log: Log,
         top_k: TopK = None,
         model: ModelName = None,
         version: Version = None,
-    ) -> PredictResponse:
+    ) -> Response[PredictResponse]:
         """Classify one image sent as the form field `file` or as a raw `image/*` body."""
         images = await read_images(request)
         if len(images) != 1:
             raise BadInput(f"Send one image here ({len(images)} came); use /v1/predict/batch for several.")
         result = await dataplane.classify(images[0][1], top_k or dataplane.default_top_k, model, version)
-        return PredictResponse.from_prediction(result)
+        prediction_id = None
+        if prediction_log is not None:
+            prediction_id = record(prediction_log, dataplane, result, route="v1",
+                                   request_id=request_id(request.headers.get(REQUEST_ID)),
+                                   image=images[0][1])  # fmt: skip
+        headers = {"X-Prediction-ID": prediction_id} if prediction_id else None
+        return Response(PredictResponse.from_prediction(result, prediction_id), headers=headers)
 
     @post("/predict/batch", status_code=200, operation_class=BatchUploadOperation, responses=UPLOAD_ERRORS)
     async def predict_batch(
         self,
         request: Request,
         dataplane: Plane,
+        prediction_log: Log,
         top_k: TopK = None,
         model: ModelName = None,
         version: Version = None,
@@ -62,7 +73,13 @@ class PredictController(Controller):
         outcomes = await dataplane.classify_many(
             [data for _, data in images], top_k or dataplane.default_top_k, model, version
         )
-        return BatchResponse([_batch_item(name, outcome) for (name, _), outcome in zip(images, outcomes, strict=True)])
+        items, client_id = [], request_id(request.headers.get(REQUEST_ID))
+        for (name, data), outcome in zip(images, outcomes, strict=True):
+            prediction_id = None
+            if prediction_log is not None and isinstance(outcome, pipeline.Prediction):
+                prediction_id = record(prediction_log, dataplane, outcome, route="v1", request_id=client_id, image=data)
+            items.append(_batch_item(name, outcome, prediction_id))
+        return BatchResponse(items)
 
     @get("/models")
     async def models(self, dataplane: Plane) -> ModelList:
@@ -84,7 +101,7 @@ class PredictController(Controller):
         )
 
 
-def _batch_item(filename: str | None, outcome: pipeline.Prediction | Exception) -> BatchItem:
+def _batch_item(filename: str | None, outcome: pipeline.Prediction | Exception, prediction_id: str | None) -> BatchItem:
     if isinstance(outcome, pipeline.Prediction):
-        return BatchItem(filename, 200, result=PredictResponse.from_prediction(outcome))
+        return BatchItem(filename, 200, result=PredictResponse.from_prediction(outcome, prediction_id))
     return BatchItem(filename, outcome.status_code, error=outcome.message)

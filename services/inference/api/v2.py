@@ -28,13 +28,16 @@ from services.inference.dataplane import DataPlane
 from services.inference.errors import BadInput, ModelNotReady
 from services.inference.pipeline import Prediction
 from services.inference.postprocessing import top_k
+from services.inference.prediction_log import REQUEST_ID, record, request_id
 from services.inference.runtime import OnnxClassifier
 from services.inference.version import server_version
+from services.predictions.log import PredictionLog
 
 EXTENSIONS = ["binary_tensor_data", "classification"]
 # Parsing a JSON tensor of one 224 px image takes tens of milliseconds: off the event loop.
 _PARSE_IN_THREAD_BYTES = 64 * 1024
 Plane = NamedDependency[DataPlane]
+Log = NamedDependency[PredictionLog | None]
 INFER_ERRORS = error_responses(400, 404, 413, 503)
 MODEL_PATHS = ["/models/{name:str}", "/models/{name:str}/versions/{version:str}"]
 
@@ -61,9 +64,11 @@ class OpenInferenceController(Controller):
         return {"live": True}
 
     @get("/health/ready")
-    async def ready(self, dataplane: Plane) -> Response:
+    async def ready(self, dataplane: Plane, prediction_log: Log) -> Response:
         ready = dataplane.repository.ready
-        return Response({"ready": ready}, status_code=200 if ready else 503)
+        details = {"prediction_log": prediction_log.health()} if prediction_log is not None else {}
+        # The log's sinks are details: a database down costs events, never readiness.
+        return Response({"ready": ready, **details}, status_code=200 if ready else 503)
 
     @get(MODEL_PATHS, responses=error_responses(404))
     async def model_metadata(self, request: Request, dataplane: Plane, name: FromPath[str]) -> dict[str, Any]:
@@ -84,7 +89,7 @@ class OpenInferenceController(Controller):
         return Response({"name": model.name, "ready": model.ready}, status_code=200 if model.ready else 503)
 
     @post(_suffixed("/infer"), status_code=200, operation_class=InferOperation, responses=INFER_ERRORS)
-    async def infer(self, request: Request, dataplane: Plane, name: FromPath[str]) -> Response:
+    async def infer(self, request: Request, dataplane: Plane, prediction_log: Log, name: FromPath[str]) -> Response:
         dataplane.model(name, _version(request))  # an unknown model is a 404 before its body is read
         body = await request.body()
         header_length = request.headers.get(HEADER_LENGTH)
@@ -98,7 +103,9 @@ class OpenInferenceController(Controller):
             raise ModelNotReady(f"The model {name} is loaded but not ready yet.")
         if len(infer_request.inputs) != 1:
             raise BadInput(f"The model takes one input: '{model.spec.input_name}' (FP32) or a BYTES tensor of images.")
-        logits = await _run(dataplane, model, infer_request.inputs[0])
+        tensor = infer_request.inputs[0]
+        results = await _run(dataplane, model, tensor)
+        logits = np.stack([result.logits for result in results])
         requested = infer_request.outputs or [
             RequestedOutput(model.spec.output_name, binary=infer_request.binary_outputs)
         ]
@@ -106,25 +113,27 @@ class OpenInferenceController(Controller):
         document = {"model_name": model.name, "model_version": model.version}
         if infer_request.id is not None:
             document["id"] = infer_request.id
+        if prediction_log is not None:
+            client_id = request_id(request.headers.get(REQUEST_ID), infer_request.id)
+            images = list(tensor.data) if tensor.datatype == "BYTES" else [None] * len(results)
+            ids = [record(prediction_log, dataplane, result, route="v2", request_id=client_id, image=image)
+                   for result, image in zip(results, images, strict=True)]  # fmt: skip
+            document["parameters"] = {"prediction_ids": ids}
         content, header_size = encode_response(document, outputs)
         if header_size is None:
             return Response(content, media_type=MediaType.JSON)
         return Response(content, media_type="application/octet-stream", headers={HEADER_LENGTH: str(header_size)})
 
 
-async def _run(dataplane: DataPlane, model: OnnxClassifier, tensor: Tensor) -> np.ndarray:
-    """The logits of the request's images (or rows), in order."""
+async def _run(dataplane: DataPlane, model: OnnxClassifier, tensor: Tensor) -> list[Prediction]:
+    """The predictions of the request's images (or rows), in order."""
     if tensor.datatype == "BYTES":
-        return _logits(await dataplane.infer_images(model, list(tensor.data)))
+        return await dataplane.infer_images(model, list(tensor.data))
     if tensor.name != model.spec.input_name:
         raise BadInput(f"Unknown input '{tensor.name}'; the model's input is '{model.spec.input_name}'.")
     if tensor.datatype != "FP32":
         raise BadInput(f"Input '{tensor.name}' must be FP32, not {tensor.datatype}.")
-    return _logits(await dataplane.infer_tensor(model, tensor.data))
-
-
-def _logits(results: list[Prediction]) -> np.ndarray:
-    return np.stack([result.logits for result in results])
+    return await dataplane.infer_tensor(model, tensor.data)
 
 
 def _output(model: OnnxClassifier, logits: np.ndarray, wanted: RequestedOutput) -> tuple[Tensor, bool]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from tenacity import wait_none
 
 from services.inference.errors import ModelLoadError
 from services.inference.registry_models import RegistryModels
@@ -135,16 +137,73 @@ def test_an_unreachable_registry_at_start_names_the_uri():
         registry.load_champion(wait_s=0)
 
 
-def test_watch_keeps_serving_and_backs_off_while_the_registry_is_down(setup):
-    source, registry, repository, observer = setup
-    source.down = True
-    registry.backoff_max_s = 0.05
+def test_at_start_it_waits_longer_each_time_for_the_registry_and_the_alias(caplog) -> None:
+    source = FakeSource({}, down=True)
+    slept: list[float] = []
 
-    async def run_briefly() -> None:
-        task = asyncio.create_task(registry.watch(repository, observer))
-        await asyncio.sleep(0.3)
-        task.cancel()
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 3:
+            source.down = False  # the registry answers, the alias is not set yet
+        if len(slept) == 6:
+            source.aliases["champion"] = "4"
 
-    asyncio.run(run_briefly())
-    assert observer.registry_errors >= 3
+    registry = RegistryModels(source, build, sleep=sleep)
+    with caplog.at_level(logging.INFO, "services.inference.registry_models"):
+        champion = registry.load_champion(wait_s=3600)
+    assert (champion.version, slept) == ("4", [0.5, 1.0, 2.0, 4.0, 5.0, 5.0])
+    waits = [r.getMessage() for r in caplog.records]
+    assert waits[0] == "waiting for models:/m@champion: registry down"
+    assert waits[-1] == "waiting for models:/m@champion: the alias 'champion' of 'm' is not set"
+
+
+def test_a_failed_download_at_start_is_waited_for_too() -> None:
+    source = FakeSource({"champion": "1"})
+    failures = iter([RegistryUnavailable("download cut")])
+
+    def fetch(version: str) -> ModelFiles:
+        for failure in failures:
+            raise failure
+        return ModelFiles(Path(f"v{version}.onnx"), version)
+
+    source.fetch = fetch
+    registry = RegistryModels(source, build, start_wait=wait_none(), sleep=lambda seconds: None)
+    assert registry.load_champion(wait_s=3600).version == "1"
+
+
+class Stop(Exception):
+    """Ends a watch loop in a test, where the service would cancel its task."""
+
+
+def test_watch_keeps_serving_and_backs_off_while_the_registry_is_down(setup, caplog) -> None:
+    source, _, repository, observer = setup
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        source.down = 2 <= len(slept) <= 5  # down for the polls after the first, up again after four tries
+        if len(slept) == 8:
+            raise Stop
+
+    registry = RegistryModels(source, build, poll_s=1.0, backoff_max_s=5.0, async_sleep=sleep)
+    with caplog.at_level(logging.WARNING, "services.inference.registry_models"), pytest.raises(Stop):
+        asyncio.run(registry.watch(repository, observer))
+    # poll, poll (down), then 2 x, 4 x the poll capped at 5 s, until it answers; then the poll again
+    assert slept == [1.0, 1.0, 2.0, 4.0, 5.0, 5.0, 1.0, 1.0]
+    assert observer.registry_errors == 4
+    assert caplog.records[0].getMessage() == "registry down; keeping the loaded versions, next try in 2 s"
     assert repository.default.version == "1" and not repository.default.unloaded
+
+
+def test_watch_follows_a_moved_alias_at_the_next_poll(setup) -> None:
+    source, _, repository, observer = setup
+
+    async def sleep(seconds: float) -> None:
+        if repository.default.version == "2":
+            raise Stop
+        source.aliases["champion"] = "2"
+
+    registry = RegistryModels(source, build, async_sleep=sleep)
+    with pytest.raises(Stop):
+        asyncio.run(registry.watch(repository, observer))
+    assert observer.swaps == [("champion", "success")]

@@ -61,10 +61,10 @@ def test_a_stop_signal_sets_the_event_and_the_handler_comes_back() -> None:
     assert signal.getsignal(signal.SIGTERM) is before
 
 
-def test_every_without_a_value_is_the_cronjobs_schedule() -> None:
-    assert cli.parser().parse_args(["canary", "--every"]).every == SCHEDULE_S
-    assert cli.parser().parse_args(["canary", "--every", "60"]).every == 60.0
-    assert cli.parser().parse_args(["canary"]).every is None
+def test_every_checks_on_the_cronjobs_schedule_unless_told_otherwise() -> None:
+    assert (cli.parse_args(["canary", "--every"]).canary.model_dump()) == {"every": True, "interval_s": SCHEDULE_S}
+    assert cli.parse_args(["canary", "--every", "--interval-s", "60"]).canary.interval_s == 60.0
+    assert not cli.parse_args(["canary"]).canary.every
 
 
 def test_every_waits_for_the_service_then_runs_rounds_until_stopped(monkeypatch) -> None:
@@ -78,5 +78,5 @@ def test_every_waits_for_the_service_then_runs_rounds_until_stopped(monkeypatch)
 
     monkeypatch.setattr(commands, "canary_once", once)
     with stub_server(Reply(200, {})) as url:
-        assert cli.main(["canary", "--service", url, "--every", "0.01"]) == OK
+        assert cli.main(["--service", url, "canary", "--every", "--interval-s", "0.01"]) == OK
     assert rounds == [url, url]

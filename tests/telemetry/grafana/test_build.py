@@ -9,7 +9,7 @@ import yaml
 from telemetry.generated import stale
 from telemetry.grafana.build import generated_files
 from telemetry.grafana.paths import DASHBOARDS_DIR, PROVISIONING_DIR
-from telemetry.panels import DASHBOARDS
+from telemetry.panels import DASHBOARDS, SQL_DASHBOARDS
 
 
 def test_the_committed_files_equal_the_generated_ones() -> None:
@@ -17,7 +17,9 @@ def test_the_committed_files_equal_the_generated_ones() -> None:
 
 
 def test_one_json_per_dashboard_and_no_leftover() -> None:
-    assert sorted(p.stem for p in DASHBOARDS_DIR.glob("*.json")) == sorted(d.uid for d in DASHBOARDS)
+    assert sorted(p.stem for p in DASHBOARDS_DIR.glob("*.json")) == sorted(
+        d.uid for d in (*DASHBOARDS, *SQL_DASHBOARDS)
+    )
     for path in DASHBOARDS_DIR.glob("*.json"):
         assert json.loads(path.read_text())["uid"] == path.stem
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from telemetry.panels import DASHBOARDS
+from telemetry.panels import DASHBOARDS, SQL_DASHBOARDS
 from telemetry.prometheus.alerts import ALERTS, Alert
 from telemetry.prometheus.rules import alerting_rules, recording_rules
 from telemetry.recorded import ALL as RECORDED
@@ -18,6 +18,8 @@ EXPECTED = {
     "InferlabConfidenceDrop",
     "InferlabCanaryFailing",
     "InferlabCanaryStale",
+    "InferlabFeedbackAccuracyLow",
+    "InferlabPredictionLogDropping",
 }
 
 
@@ -31,7 +33,7 @@ def test_each_alert_waits_and_explains_itself(alert: Alert) -> None:
     assert rule["labels"]["severity"] in {"critical", "warning"}
     assert rule["for"].endswith("m")
     assert rule["annotations"]["summary"] and len(rule["annotations"]["description"]) > 40
-    assert rule["annotations"]["dashboard"] in {f"/d/{d.uid}" for d in DASHBOARDS}
+    assert rule["annotations"]["dashboard"] in {f"/d/{d.uid}" for d in (*DASHBOARDS, *SQL_DASHBOARDS)}
 
 
 def test_rule_files_hold_one_group_each() -> None:

@@ -107,3 +107,18 @@ async def test_service_failures_are_explained_inline(user: User, title: str, det
     await user.should_see(marker="error", content=title, retries=ANSWER_RETRIES)
     await user.should_see(content=detail)
     await user.should_see("This session (1)")  # the failure is recorded, and the page goes on
+
+
+async def test_an_answer_marked_wrong_shows_on_the_predictions_page_with_its_feedback(user: User) -> None:
+    await user.open("/")
+    await drop(user, ("red.jpg", solid_jpeg((220, 20, 20))))
+    await user.should_see(marker="top-label", content="red", retries=ANSWER_RETRIES)
+    pick = next(iter(user.find(marker="feedback-pick").elements))
+    prediction_id = next(m for m in pick._markers if m.startswith("feedback-pick-")).removeprefix("feedback-pick-")
+    user.find(marker=f"feedback-pick-{prediction_id}").trigger("focus")
+    await user.should_see(marker=f"feedback-classes-{prediction_id}", retries=ANSWER_RETRIES)
+    user.find(marker=f"feedback-pick-{prediction_id}").elements.pop().value = "blue"
+    await user.should_see(content="the right class is blue", retries=ANSWER_RETRIES)
+    await user.open("/predictions")
+    await user.should_see(marker=f"logged-{prediction_id}", retries=ANSWER_RETRIES)
+    await user.should_see(marker="logged-feedback", content="wrong: blue")

