@@ -9,7 +9,9 @@
 - Admission at the door: every POST asks for inference capacity. When the scheduler has no room
   the protocol itself answers 503 with Retry-After, before the body is read, without an ASGI task,
   routing or an access-log line: refusing stays cheap, so that overload does not starve the
-  workers. (Those refusals are counted by the scheduler, not by the per-route HTTP metrics.)
+  workers. The 503 leaves after `refusal_delay_ms` (a timer): clients that retry at once, ignoring
+  Retry-After, are paced instead of spinning the event loop with thousands of refusals a second.
+  (Those refusals are counted by the scheduler, not by the per-route HTTP metrics.)
 - Shutdown: on SIGTERM, new requests, those waiting in the listen backlog included, are answered
   503 with Retry-After for `drain_s`, then the socket closes; requests cut off when the grace
   period ends are answered 503 too.
@@ -160,7 +162,8 @@ class GuardedProtocol(HttpToolsProtocol):
     def _refused_at_the_door(self) -> bool:
         refusal = self.door.refusal(self.parser.get_method())
         if refusal is not None:
-            self._refuse(503, refusal.message, retry=True)
+            delay_s = 0.0 if self.door.draining else self.settings.refusal_delay_ms / 1000
+            self._refuse(503, refusal.message, retry=True, delay_s=delay_s)
         return refusal is not None
 
     def _count_header_bytes(self, size: int) -> bool:
@@ -193,11 +196,21 @@ class GuardedProtocol(HttpToolsProtocol):
             self.transport.write(error_bytes(408, message))
         self.transport.close()  # the app sees the client gone; its own answer is dropped
 
-    def _refuse(self, status: int, message: str, *, retry: bool = False) -> None:
+    def _refuse(self, status: int, message: str, *, retry: bool = False, delay_s: float = 0.0) -> None:
+        """Answer `status` and close; what the client still sends is dropped. After `delay_s` if given."""
         self._refused = True
         self._cancel()
         headers = {"retry-after": str(self.door.retry_after_s)} if retry else None
-        self.transport.write(error_bytes(status, message, headers))
+        if delay_s > 0:
+            self._arm(delay_s, lambda: self._answer_and_close(error_bytes(status, message, headers)))
+        else:
+            self._answer_and_close(error_bytes(status, message, headers))
+
+    def _answer_and_close(self, response: bytes) -> None:
+        self._timer = None
+        if self.transport.is_closing():
+            return
+        self.transport.write(response)
         if self.transport.can_write_eof():
             self.transport.write_eof()
         self._arm(LINGER_S, self.transport.close)

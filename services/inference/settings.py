@@ -81,6 +81,13 @@ class ServiceSettings(BaseSettings):
     max_connections: int = Field(
         512, ge=1, description="Connections held at once; a new one beyond is answered 503 and closed."
     )
+    refusal_delay_ms: float = Field(
+        50.0,
+        ge=0,
+        le=1000,
+        description="How long the door holds a 503 for a full queue before sending it: a client that retries at "
+        "once is paced to a few retries a second (a timer, no CPU), and the workers keep the cores.",
+    )
     header_timeout_s: float = Field(10.0, gt=0, description="Time a client has to send a request's headers (else 408).")
     body_timeout_s: float = Field(
         60.0, gt=0, description="Time a client has to send a request's body after its headers (else 408)."

@@ -16,7 +16,7 @@ import uvicorn
 from uvicorn.server import ServerState
 
 from services.inference.errors import Overloaded
-from services.inference.server import Door, answer_cut_off_requests, guarded_protocol
+from services.inference.server import LINGER_S, Door, answer_cut_off_requests, guarded_protocol
 from services.inference.settings import ServiceSettings
 
 GET = b"GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -105,13 +105,14 @@ def door(scheduler: FakeScheduler) -> Door:
 
 
 @pytest.fixture
-def connect(door: Door):
-    settings = ServiceSettings(max_connections=2, header_timeout_s=10, body_timeout_s=30, max_header_bytes=1024)
+def connect_with(door: Door):
+    """`connect_with(**settings)`: a new connection to a server whose settings are changed so."""
     config = uvicorn.Config(no_app, log_config=None, lifespan="off")
     state = ServerState()
-    protocol_class = guarded_protocol(settings, door)
+    limits = {"max_connections": 2, "header_timeout_s": 10, "body_timeout_s": 30, "max_header_bytes": 1024}
 
-    def connect() -> tuple[object, FakeTransport, FakeLoop]:
+    def connect(**overrides: object) -> tuple[object, FakeTransport, FakeLoop]:
+        protocol_class = guarded_protocol(ServiceSettings(**{**limits, **overrides}), door)
         loop = FakeLoop()
         protocol = protocol_class(config=config, server_state=state, app_state={}, _loop=loop)
         transport = FakeTransport()
@@ -119,6 +120,11 @@ def connect(door: Door):
         return protocol, transport, loop
 
     return connect
+
+
+@pytest.fixture
+def connect(connect_with):
+    return connect_with
 
 
 def answer(transport: FakeTransport) -> tuple[int, dict[str, str], dict]:
@@ -170,12 +176,28 @@ class TestDoor:
         scheduler.full = True
         protocol, transport, loop = connect()
         protocol.data_received(POST)  # the body has not come yet
+        assert not transport.written and loop.pending()[0].delay == 0.05  # held: a retry loop is paced
+        protocol.data_received(b"x" * 100)  # what it still sends is dropped
+        loop.fire()
         status, headers, body = answer(transport)
         assert status == 503 and headers["retry-after"] == "2" and "capacity" in body["error"]
         assert headers["content-type"] == "application/json"
         assert transport.eof and not loop.tasks  # no ASGI task, and the client is told it is over
-        protocol.data_received(b"x" * 100)  # what it still sends is dropped
-        assert not loop.tasks
+        assert loop.pending()[0].delay == LINGER_S  # then the socket closes
+
+    def test_a_refusal_held_for_a_client_that_left_is_not_sent(self, connect, scheduler):
+        scheduler.full = True
+        protocol, transport, loop = connect()
+        protocol.data_received(POST)
+        transport.close()
+        loop.fire()
+        assert not transport.written
+
+    def test_without_a_delay_the_refusal_leaves_at_once(self, connect_with, scheduler):
+        scheduler.full = True
+        protocol, transport, _ = connect_with(refusal_delay_ms=0)
+        protocol.data_received(POST)
+        assert answer(transport)[0] == 503 and transport.eof
 
     def test_a_get_passes_when_the_queue_is_full(self, connect, scheduler):
         scheduler.full = True
