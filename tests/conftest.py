@@ -10,7 +10,7 @@ from tests.postgres import LocalPostgres, fresh_database, running_postgres, serv
 
 # NiceGUI's simulated `user` fixture for tests/ui (it must be enabled here: a top-level conftest);
 # tests.isolation fails a unit test (no `integration` marker) that starts a process or a server.
-pytest_plugins = ["nicegui.testing.user_plugin", "tests.isolation"]
+pytest_plugins = ["nicegui.testing.user_plugin", "tests.isolation", "pytester"]
 
 REPO = Path(__file__).resolve().parent.parent
 

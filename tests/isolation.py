@@ -5,6 +5,7 @@ While a test without the `integration` marker sets up, runs and tears down, star
 a socket raises `NotAUnitTest` and fails the test, even when the code under test swallows the
 error. Such a test belongs to the integration tests: mark it `pytest.mark.integration`.
 Session- and module-scoped fixtures are caught too: they are set up within the first test using them.
+(Their teardown is not: it runs within whichever test was last, the last of a module unguarded.)
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    # The last test of a module (or class, or the session) also tears down the wider fixtures that
+    # other tests set up, an integration test's server among them: what they stop is not this test's.
+    if nextitem is None or nextitem.parent is not item.parent:
+        return (yield)
     with _guarded(item):
         return (yield)
 

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,37 @@ def test_an_integration_test_is_left_alone():
     with _guarded(FakeItem()):
         assert subprocess._fork_exec is not before  # type: ignore[attr-defined]
     assert subprocess._fork_exec is before  # type: ignore[attr-defined]
+
+
+@pytest.mark.integration  # the session below starts a process, in a fixture of an integration test
+def test_a_wide_fixture_torn_down_after_a_unit_test_is_not_blamed_on_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))  # tests.isolation
+    pytester.makepyfile(
+        """
+        import subprocess, sys
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def server():
+            yield
+            subprocess.run([sys.executable, "-c", "pass"], check=True)  # its stop runs in the last test
+
+        @pytest.mark.integration
+        def test_uses_the_server(server):
+            pass
+
+        def test_a_unit_test_last():
+            pass
+
+        def test_a_unit_test_that_starts_a_process_in_its_own_teardown(request):
+            request.addfinalizer(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True))
+
+        def test_the_very_last():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "tests.isolation", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4, errors=1)  # the own teardown is caught, the session's is not
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_a_unit_test_that_starts_a_process_in_its_own*"])
