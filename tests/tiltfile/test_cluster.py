@@ -85,7 +85,7 @@ def test_worker_count_and_model_reach_the_deployments(mode: str) -> None:
     if settings.get("load", True):
         assert deployment(run(mode), "locust-worker")["spec"]["replicas"] == int(settings.get("workers", "2"))
     (container,) = deployment(run(mode), "inference")["spec"]["template"]["spec"]["containers"]
-    models = json.loads({e["name"]: e["value"] for e in container["env"]}["INFERLAB_MODELS"])
+    models = json.loads({e["name"]: e.get("value") for e in container["env"]}["INFERLAB_MODELS"])
     if "model" in settings:
         assert models == [settings["model"]]
     elif settings.get("registry", True):
