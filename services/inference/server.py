@@ -23,6 +23,7 @@ import asyncio
 import json
 import logging
 import resource
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -291,6 +292,10 @@ def raise_open_files_limit() -> None:
 
 def serve(app: Any, settings: ServiceSettings) -> None:
     raise_open_files_limit()
+    # The event loop and the inference workers share the GIL: a worker back from a call that released
+    # it (onnxruntime, Pillow, numpy) waits until the loop lets it go, its core idle meanwhile. Python
+    # makes a thread that holds it let go after the switch interval; the default 5 ms is most of an image.
+    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
     door = Door(app, settings.retry_after_s)
     config = uvicorn.Config(
         answer_cut_off_requests(app, settings.retry_after_s),

@@ -46,6 +46,14 @@ class ServiceSettings(BaseSettings):
     )
     workers: int = Field(default_factory=_default_workers, ge=1, description="Concurrent inference calls.")
     intra_op_threads: int = Field(1, ge=1, description="onnxruntime threads inside one inference call.")
+    gil_switch_interval_ms: float = Field(
+        0.1,
+        gt=0,
+        le=100,
+        description="Longest time one thread keeps the GIL while another waits for it (Python's default: 5). "
+        "Short, a worker back from onnxruntime or Pillow resumes without waiting out the event loop's turn "
+        "(docs/performance.md).",
+    )
     queue_size: int = Field(32, ge=0, description="Images that may wait for a worker before 503s start.")
     retry_after_s: int = Field(1, ge=1, description="Retry-After sent with a 503 when the queue is full.")
     batch_max_size: int = Field(1, ge=1, description="Micro-batching: images per inference call (1 = off).")

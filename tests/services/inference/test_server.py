@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -241,3 +242,21 @@ def test_a_request_cut_off_at_the_end_of_the_grace_period_gets_a_503():
     start, body = sent
     assert start["status"] == 503 and (b"retry-after", b"3") in start["headers"]
     assert "shut down" in json.loads(body["body"])["error"]
+
+
+def test_serve_sets_the_gil_switch_interval_of_its_settings(monkeypatch):
+    from services.inference import server
+
+    ran = []
+    monkeypatch.setattr(server, "DrainingServer", lambda config, door, drain_s: SimpleNamespace(run=lambda: ran.append(1)))
+    before = sys.getswitchinterval()
+    try:
+        server.serve(object(), ServiceSettings(gil_switch_interval_ms=0.25))
+        assert sys.getswitchinterval() == pytest.approx(0.00025)
+        assert ran == [1]
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_the_default_gil_switch_interval_is_shorter_than_pythons():
+    assert ServiceSettings().gil_switch_interval_ms < 5
