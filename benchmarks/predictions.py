@@ -12,28 +12,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import signal
 import statistics
 import subprocess
-import tempfile
-import urllib.request
-from pathlib import Path
 
 import psycopg
 
+from benchmarks.harness import lab_postgres, log_dropped
 from benchmarks.service import free_port, photo, start_service
 from benchmarks.telemetry import Runs, measure_together
-from lab.tools.postgres import LocalPostgres
 from services.inference.settings import DEFAULT_MODEL
 
 NAMES = ("on", "off")
-
-
-def dropped(port: int) -> float:
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-    lines = [line for line in text.splitlines() if line.startswith("inferlab_prediction_log_dropped_total")]
-    return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
 
 
 def main() -> None:
@@ -45,36 +34,25 @@ def main() -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     args = parser.parse_args()
     body = photo(args.side)
-    folder = Path(tempfile.mkdtemp(prefix="inferlab-bench-postgres-"))
-    folder.chmod(0o711)  # as root, the server's own account must reach its folder
-    database = LocalPostgres(folder / "data", free_port())
-    database.init()
-    server = database.start(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     services: dict[str, tuple[int, subprocess.Popen]] = {}
     runs = {name: Runs() for name in NAMES}
-    try:
-        database.wait_ready(server)
-        database.create_databases("inferlab")
-        url = database.url("inferlab")
-        for name in NAMES:
-            port = free_port()
-            env = {"INFERLAB_PREDICTIONS_ENABLED": str(name == "on"), "INFERLAB_PREDICTIONS_DATABASE_URL": url}
-            services[name] = (port, start_service(args.model, port, env))
-        pids = {name: (port, process.pid) for name, (port, process) in services.items()}
-        for _ in range(args.rounds):
-            measure_together(pids, body, args, runs)
-        lost = dropped(services["on"][0])
-    finally:
-        for _, process in services.values():
-            process.terminate()
-            process.wait(timeout=30)
-    try:
-        with psycopg.connect(url) as connection:
+    with lab_postgres() as database:
+        try:
+            for name in NAMES:
+                port = free_port()
+                enabled = str(name == "on")
+                env = {"INFERLAB_PREDICTIONS_ENABLED": enabled, "INFERLAB_PREDICTIONS_DATABASE_URL": database.url}
+                services[name] = (port, start_service(args.model, port, env))
+            pids = {name: (port, process.pid) for name, (port, process) in services.items()}
+            for _ in range(args.rounds):
+                measure_together(pids, body, args, runs)
+            lost = log_dropped(services["on"][0])
+        finally:
+            for _, process in services.values():
+                process.terminate()
+                process.wait(timeout=30)
+        with psycopg.connect(database.url) as connection:
             rows = connection.execute("SELECT count(*) FROM predictions").fetchone()[0]
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
     on, off = runs["on"], runs["off"]
     ratios = [a / b for a, b in zip(on.rates, off.rates, strict=True)]
     ratio, quartiles = statistics.median(ratios), statistics.quantiles(ratios, n=4)

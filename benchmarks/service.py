@@ -3,16 +3,17 @@
 For each model (fp32, int8) and image (a 224 px and a 2000 px JPEG), interleaved rounds of:
 
 - the service (a subprocess on 127.0.0.1, default settings but its model, its access log written to
-  a file) under wrk: 8 keep-alive connections in a closed loop posting the raw `image/jpeg` body to
-  `/v1/predict`;
+  a file, its prediction log written to a real PostgreSQL with thumbnails, as in `make up`) under wrk:
+  8 keep-alive connections in a closed loop posting the raw `image/jpeg` body to `/v1/predict`;
 - the same decode -> preprocess -> infer -> top-5 work in this process, on as many threads as the
   service has workers, with no HTTP.
 
 Rounds alternate which goes first (ABBA), and each round's ratio pairs runs made seconds apart, so a
 machine whose speed swings gives noisy rounds, not a biased median. Every run also measures the CPU
-that neither the service, this process nor wrk used (other processes of the host: "foreign") and the
-CPU the hypervisor took (steal), so a noisy run shows as one. Then, once per model, the forms the
-Python client used to measure: a multipart upload and a v2 BYTES request (tritonclient's encoding).
+that neither the service, its PostgreSQL, this process nor wrk used (other processes of the host:
+"foreign") and the CPU the hypervisor took (steal), so a noisy run shows as one. Then, once per model,
+the forms the Python client used to measure: a multipart upload and a v2 BYTES request (tritonclient's
+encoding).
 
 Prints Markdown tables; exits 1 if any request failed. The target (issue 15) is a ratio >= 0.92 in
 every cell. wrk comes from Debian (`apt-get install wrk`).
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.harness import closed_loop, free_port, photo, start_service
+from benchmarks.harness import Postgres, closed_loop, free_port, lab_postgres, log_dropped, photo, start_service
 from benchmarks.wrk import wrk
 from services.inference.runtime import OnnxClassifier
 from services.inference.settings import DEFAULT_MODELS, ServiceSettings
@@ -103,17 +104,24 @@ def own_cpu() -> float:
 
 
 class CpuMeter:
-    """The host's CPU that none of ours used (foreign), and the steal, in cores, over one run."""
+    """The host's CPU that none of ours used (foreign), and the steal, in cores, over one run.
 
-    def __init__(self, service_pid: int) -> None:
+    Ours: this process, wrk, the service, and what `also` counts (the prediction log's PostgreSQL).
+    """
+
+    def __init__(self, service_pid: int, also: Callable[[], float] = lambda: 0.0) -> None:
         self.service_pid = service_pid
+        self.also = also
+
+    def _ours(self) -> float:
+        return own_cpu() + process_cpu(self.service_pid) + self.also()
 
     def __enter__(self) -> CpuMeter:
-        self._start = (time.perf_counter(), *host_cpu(), own_cpu() + process_cpu(self.service_pid))
+        self._start = (time.perf_counter(), *host_cpu(), self._ours())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        now = (time.perf_counter(), *host_cpu(), own_cpu() + process_cpu(self.service_pid))
+        now = (time.perf_counter(), *host_cpu(), self._ours())
         wall, busy, steal, ours = (b - a for a, b in zip(self._start, now, strict=True))
         self.ours_s = ours
         self.foreign_cores = max(0.0, busy - ours) / wall
@@ -179,7 +187,9 @@ def v2_bytes(image: bytes) -> tuple[bytes, dict[str, str]]:
     return body, headers
 
 
-def run_model(label: str, path: str, args: argparse.Namespace, env: dict[str, str], directory: Path) -> list:
+def run_model(
+    label: str, path: str, args: argparse.Namespace, env: dict[str, str], directory: Path, database: Postgres
+) -> list:
     settings = ServiceSettings(**{k.removeprefix("INFERLAB_").lower(): v for k, v in env.items()})
     model = OnnxClassifier(path, intra_op_threads=settings.intra_op_threads)
     model.load()
@@ -187,8 +197,8 @@ def run_model(label: str, path: str, args: argparse.Namespace, env: dict[str, st
     port = free_port()
     # Default logging, an access line per request included, written where a deployment's would go.
     with open(directory / f"service-{label}.log", "wb") as log:
-        service = start_service(path, port, env, log_level=None, log=log)
-    meter = CpuMeter(service.pid)
+        service = start_service(path, port, {"INFERLAB_PREDICTIONS_DATABASE_URL": database.url, **env}, None, log)
+    meter = CpuMeter(service.pid, database.cpu_s)
     url = f"http://127.0.0.1:{port}/v1/predict"
     cells, extras = [], []
     try:
@@ -213,6 +223,7 @@ def run_model(label: str, path: str, args: argparse.Namespace, env: dict[str, st
             ):
                 run = measure_remote(target, body_file(directory, "form", data), headers, args, meter)
                 extras.append((label, name, args.sizes[0], run, cells[0]))
+        print(f"{label}: prediction log events dropped {log_dropped(port):.0f}", file=sys.stderr)
     finally:
         service.terminate()
         service.wait(timeout=30)
@@ -265,9 +276,9 @@ def main() -> None:
     print(machine())
     print(f"{args.rounds} rounds x {args.seconds:.0f} s, wrk -c {args.concurrency}, settings {env or 'default'}\n")
     cells, extras = [], []
-    with tempfile.TemporaryDirectory() as directory:
+    with tempfile.TemporaryDirectory() as directory, lab_postgres() as database:
         for label in args.models:
-            model_cells, model_extras = run_model(label, MODELS[label], args, env, Path(directory))
+            model_cells, model_extras = run_model(label, MODELS[label], args, env, Path(directory), database)
             cells += model_cells
             extras += model_extras
     print(

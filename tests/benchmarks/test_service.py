@@ -96,3 +96,15 @@ def test_wrk_posts_the_file_with_its_headers_and_counts_the_failures(tmp_path):
     path, headers, sent = _Recorder.seen[0]
     assert (path, headers["X-Test"], sent) == ("/v1/predict", "a: b", body.read_bytes())
     assert run.requests >= 2 and run.non_2xx == run.requests // 2
+
+
+def test_the_postgres_cpu_counts_the_servers_own_cpu():
+    import os
+    import time
+
+    from benchmarks.harness import Postgres
+
+    sum(i * i for i in range(300_000))  # some CPU of this process, the "server" here
+    burnt = time.process_time()
+    assert Postgres("postgresql://unused", os.getpid()).cpu_s() >= burnt - 0.05
+    assert Postgres("postgresql://unused", 2**22 + 1).cpu_s() == 0.0  # no such process, no child of it
