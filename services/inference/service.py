@@ -136,7 +136,11 @@ class InferenceService:
             observers.append(self.metrics)
         if self.predictions is not None:  # the shadow's answers join the predictions they shadowed
             observers.append(ShadowRecorder(self.predictions))
-        self.observer: Observer = Observers(*observers) if len(observers) > 1 else next(iter(observers), NullObserver())
+        self.observer: Observer = NullObserver()
+        if len(observers) == 1:
+            self.observer = observers[0]
+        elif observers:
+            self.observer = Observers(*observers)
         self._dataplane: DataPlane | None = None
         self._watchers: list[asyncio.Task[None]] = []
 

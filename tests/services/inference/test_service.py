@@ -56,3 +56,18 @@ def test_the_shadow_runs_beside_a_registry_only_and_when_asked_for(settings_for)
 def test_the_detail_budget_reaches_the_metrics(tmp_path: Path, settings_for):
     app = create_app(settings_for([tmp_path / "model.onnx"], telemetry_detail_budget=3.5))
     assert app.state.service.observer.sampler.budget == 3.5
+
+
+@pytest.mark.parametrize(
+    ("telemetry", "logged", "expected"),
+    [
+        (False, False, "NullObserver"),
+        (True, False, "ServiceMetrics"),
+        (False, True, "ShadowRecorder"),
+        (True, True, "Observers"),
+    ],
+)
+def test_the_observer_is_what_is_on(tmp_path: Path, settings_for, monkeypatch, telemetry, logged, expected):
+    monkeypatch.setenv("INFERLAB_PREDICTIONS_ENABLED", str(logged).lower())
+    app = create_app(settings_for([tmp_path / "model.onnx"], telemetry=telemetry))
+    assert type(app.state.service.observer).__name__ == expected
