@@ -6,7 +6,7 @@ For each model (fp32, int8) and image (a 224 px and a 2000 px JPEG), interleaved
   a file, its prediction log written to a real PostgreSQL with thumbnails, as in `make up`) under wrk:
   8 keep-alive connections in a closed loop posting the raw `image/jpeg` body to `/v1/predict`;
 - the same decode -> preprocess -> infer -> top-5 work in this process, on as many threads as the
-  service has workers, with no HTTP.
+  service has workers, with the service's GIL switch interval, with no HTTP.
 
 Rounds alternate which goes first (ABBA), and each round's ratio pairs runs made seconds apart, so a
 machine whose speed swings gives noisy rounds, not a biased median. Every run also measures the CPU
@@ -29,7 +29,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,10 +142,24 @@ def pipeline(model: OnnxClassifier, body: bytes) -> Callable[[], bool]:
     return call
 
 
-def measure_local(model: OnnxClassifier, body: bytes, threads: int, seconds: float, meter: CpuMeter) -> Run:
-    """`threads` threads each running the pipeline again and again, as the service's workers would."""
-    with meter:
-        result = closed_loop("in-process", pipeline(model, body), threads, seconds)
+@contextmanager
+def switch_interval(seconds: float) -> Iterator[None]:
+    """Python's GIL switch interval set as the service sets its own (`gil_switch_interval_ms`), then restored."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+def measure_local(
+    model: OnnxClassifier, body: bytes, settings: ServiceSettings, seconds: float, meter: CpuMeter
+) -> Run:
+    """As many threads as the service has workers, each running the pipeline again and again, with the
+    service's GIL switch interval: the ceiling is measured with the interpreter set as the service's is."""
+    with switch_interval(settings.gil_switch_interval_ms / 1000), meter:
+        result = closed_loop("in-process", pipeline(model, body), settings.workers, seconds)
     ok = result.images - result.errors
     p99 = result.quantile_ms(0.99) / 1000
     return Run(ok / result.seconds, p99, result.errors, meter.foreign_cores, meter.steal_cores, meter.ours_s / ok)
@@ -209,7 +224,7 @@ def run_model(
             for round_ in range(args.rounds):
                 for which in ("local", "remote") if round_ % 2 == 0 else ("remote", "local"):
                     if which == "local":
-                        cell.local.append(measure_local(model, image, settings.workers, args.seconds, meter))
+                        cell.local.append(measure_local(model, image, settings, args.seconds, meter))
                     else:
                         headers = {"Content-Type": "image/jpeg"}
                         cell.remote.append(measure_remote(url, jpeg, headers, args, meter))

@@ -108,3 +108,14 @@ def test_the_postgres_cpu_counts_the_servers_own_cpu():
     burnt = time.process_time()
     assert Postgres("postgresql://unused", os.getpid()).cpu_s() >= burnt - 0.05
     assert Postgres("postgresql://unused", 2**22 + 1).cpu_s() == 0.0  # no such process, no child of it
+
+
+def test_the_in_process_runs_take_the_services_switch_interval_and_give_it_back():
+    import sys
+
+    from benchmarks.service import switch_interval
+
+    before = sys.getswitchinterval()
+    with switch_interval(0.0003):
+        assert sys.getswitchinterval() == pytest.approx(0.0003)
+    assert sys.getswitchinterval() == before
