@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 
 import psycopg
 
 from benchmarks.harness import lab_postgres, log_dropped
 from benchmarks.service import free_port, photo, start_service
-from benchmarks.telemetry import Runs, measure_together
+from benchmarks.telemetry import Comparison, Runs, measure_together, print_runs
 from services.inference.settings import DEFAULT_MODEL
 
 NAMES = ("on", "off")
@@ -54,19 +53,13 @@ def main() -> None:
         with psycopg.connect(database.url) as connection:
             rows = connection.execute("SELECT count(*) FROM predictions").fetchone()[0]
     on, off = runs["on"], runs["off"]
-    ratios = [a / b for a, b in zip(on.rates, off.rates, strict=True)]
-    ratio, quartiles = statistics.median(ratios), statistics.quantiles(ratios, n=4)
-    cpu_extra = statistics.median(a - b for a, b in zip(on.cpu_ms, off.cpu_ms, strict=True))
+    compared = Comparison.of(on, off)
+    ratio, quartiles, cpu_extra = compared.ratio, compared.quartiles, compared.cpu_extra_ms
     print(
         f"model {args.model}, {args.side} px, concurrency {args.concurrency}, {args.rounds} rounds of "
         f"{args.seconds:.0f} s, both services at once, {os.cpu_count()} cores\n"
     )
-    print("| prediction log | median images/s | service CPU ms per image | rounds, images/s |")
-    print("|---|---|---|---|")
-    for name in NAMES:
-        r = runs[name]
-        rates = ", ".join(f"{x:.0f}" for x in r.rates)
-        print(f"| {name} | {statistics.median(r.rates):.1f} | {statistics.median(r.cpu_ms):.2f} | {rates} |")
+    print_runs("prediction log", runs)
     print(
         f"\ncost of the prediction log: {100 * (1 - ratio):.1f} % of throughput (median of per-round ratios on/off "
         f"{ratio:.3f}, quartiles {quartiles[0]:.3f}..{quartiles[2]:.3f}); service CPU per image {cpu_extra:+.2f} ms; "

@@ -66,6 +66,30 @@ class Runs:
     errors: int = 0
 
 
+@dataclass
+class Comparison:
+    """On against off, round by round: the median throughput ratio, its quartiles, the extra CPU per image."""
+
+    ratio: float
+    quartiles: list[float]
+    cpu_extra_ms: float
+
+    @classmethod
+    def of(cls, on: Runs, off: Runs) -> Comparison:
+        ratios = [a / b for a, b in zip(on.rates, off.rates, strict=True)]
+        cpu_extra = statistics.median(a - b for a, b in zip(on.cpu_ms, off.cpu_ms, strict=True))
+        return cls(statistics.median(ratios), statistics.quantiles(ratios, n=4), cpu_extra)
+
+
+def print_runs(what: str, runs: dict[str, Runs]) -> None:
+    """A Markdown table: per service, its median rate, its CPU per image and each round's rate."""
+    print(f"| {what} | median images/s | service CPU ms per image | rounds, images/s |")
+    print("|---|---|---|---|")
+    for name, r in runs.items():
+        rates = ", ".join(f"{x:.0f}" for x in r.rates)
+        print(f"| {name} | {statistics.median(r.rates):.1f} | {statistics.median(r.cpu_ms):.2f} | {rates} |")
+
+
 def measure(port: int, pid: int, body: bytes, concurrency: int, seconds: float, runs: Runs) -> None:
     before = cpu_seconds(pid)
     result = closed_loop("", http_caller(port, body), concurrency, seconds)
@@ -197,21 +221,14 @@ def main() -> None:
             process.terminate()
             process.wait(timeout=30)
     on, off = runs["on"], runs["off"]
-    ratios = [a / b for a, b in zip(on.rates, off.rates, strict=True)]
-    ratio = statistics.median(ratios)
-    quartiles = statistics.quantiles(ratios, n=4)
-    cpu_extra = statistics.median(a - b for a, b in zip(on.cpu_ms, off.cpu_ms, strict=True))
+    compared = Comparison.of(on, off)
+    ratio, quartiles, cpu_extra = compared.ratio, compared.quartiles, compared.cpu_extra_ms
     print(
         f"model {args.model}, {args.side} px, concurrency {args.concurrency}, {args.rounds} rounds "
         f"of {args.seconds:.0f} s, {'one service at a time' if args.alternate else 'both services at once'}, "
         f"{os.cpu_count()} cores\n"
     )
-    print("| telemetry | median images/s | service CPU ms per image | rounds, images/s |")
-    print("|---|---|---|---|")
-    for name in NAMES:
-        r = runs[name]
-        rates = ", ".join(f"{x:.0f}" for x in r.rates)
-        print(f"| {name} | {statistics.median(r.rates):.1f} | {statistics.median(r.cpu_ms):.2f} | {rates} |")
+    print_runs("telemetry", runs)
     print(
         f"\ncost of telemetry: {100 * (1 - ratio):.1f} % of throughput (median of per-round ratios on/off "
         f"{ratio:.3f}, quartiles {quartiles[0]:.3f}..{quartiles[2]:.3f}); service CPU per image "

@@ -38,3 +38,25 @@ def test_the_steady_clock_advances_one_request_per_reading():
 @pytest.mark.parametrize("budget", [0.0, 10.0])
 def test_the_hot_path_runs_on_a_fresh_registry(budget):
     assert hot_path_us(budget, rate=100, requests=20) > 0
+
+
+def test_a_comparison_pairs_rounds_and_takes_medians():
+    from benchmarks.telemetry import Comparison, Runs
+
+    on = Runs(rates=[90.0, 100.0, 50.0], cpu_ms=[5.5, 5.0, 6.0])
+    off = Runs(rates=[100.0, 100.0, 100.0], cpu_ms=[5.0, 5.0, 5.0])
+    compared = Comparison.of(on, off)
+    assert compared.ratio == 0.9  # 0.9, 1.0 and 0.5 paired round by round, not a ratio of medians (1.0)
+    assert compared.cpu_extra_ms == 0.5
+    assert len(compared.quartiles) == 3
+
+
+def test_the_runs_table_has_a_row_per_service_in_order(capsys):
+    from benchmarks.telemetry import Runs, print_runs
+
+    print_runs(
+        "telemetry", {"on": Runs(rates=[10.0, 30.0], cpu_ms=[2.0, 4.0]), "off": Runs(rates=[20.0], cpu_ms=[1.0])}
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("| telemetry |")
+    assert lines[2:] == ["| on | 20.0 | 3.00 | 10, 30 |", "| off | 20.0 | 1.00 | 20 |"]
