@@ -248,7 +248,9 @@ def test_serve_sets_the_gil_switch_interval_of_its_settings(monkeypatch):
     from services.inference import server
 
     ran = []
-    monkeypatch.setattr(server, "DrainingServer", lambda config, door, drain_s: SimpleNamespace(run=lambda: ran.append(1)))
+    monkeypatch.setattr(
+        server, "DrainingServer", lambda config, door, drain_s: SimpleNamespace(run=lambda: ran.append(1))
+    )
     before = sys.getswitchinterval()
     try:
         server.serve(object(), ServiceSettings(gil_switch_interval_ms=0.25))
