@@ -24,10 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.harness import free_port, lab_postgres, photo, start_service
+from benchmarks.service import MODELS
 from benchmarks.wrk import WrkRun, wrk
-from services.inference.settings import DEFAULT_MODELS
-
-MODELS = dict(zip(("fp32", "int8"), DEFAULT_MODELS, strict=True))
 
 
 def thread_cpu_s(pid: int) -> dict[int, float]:
@@ -85,6 +83,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
+    if args.rounds < 2:
+        parser.error("--rounds: at least 2, for the ratios' quartiles")
     sides = {"A": Side(), "B": Side()}
     with tempfile.TemporaryDirectory() as directory, lab_postgres() as database:
         body = Path(directory) / "photo.jpg"
