@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.harness import free_port, lab_postgres, photo, start_service
+from benchmarks.harness import free_port, lab_postgres, photo, start_service, stat_cpu
 from benchmarks.service import MODELS
 from benchmarks.wrk import WrkRun, wrk
 
@@ -33,11 +33,9 @@ def thread_cpu_s(pid: int) -> dict[int, float]:
     seconds = {}
     for entry in os.scandir(f"/proc/{pid}/task"):
         try:
-            with open(f"{entry.path}/stat") as stat:
-                fields = stat.read().rpartition(")")[2].split()
+            seconds[int(entry.name)] = stat_cpu(f"{entry.path}/stat")[1]
         except OSError:  # a thread that ended meanwhile
             continue
-        seconds[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return seconds
 
 

@@ -128,6 +128,14 @@ def start_service(
     raise RuntimeError("the service did not become ready in 60 s")
 
 
+def stat_cpu(path: str) -> tuple[int, float]:
+    """From a `/proc/<pid>/stat` or `/proc/<pid>/task/<tid>/stat` file: the parent's pid, and the seconds of
+    CPU (user + system) used so far."""
+    with open(path) as stat:
+        fields = stat.read().rpartition(")")[2].split()  # after the name, which may hold spaces
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Postgres:
     """A running PostgreSQL: the prediction log's URL, and the CPU its server processes have used."""
@@ -142,12 +150,11 @@ class Postgres:
             if not entry.name.isdigit():
                 continue
             try:
-                with open(f"/proc/{entry.name}/stat") as stat:
-                    fields = stat.read().rpartition(")")[2].split()
+                parent, seconds = stat_cpu(f"/proc/{entry.name}/stat")
             except OSError:  # a backend that ended meanwhile
                 continue
-            if int(entry.name) == self.pid or int(fields[1]) == self.pid:
-                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            if int(entry.name) == self.pid or parent == self.pid:
+                total += seconds
         return total
 
 

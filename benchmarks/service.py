@@ -36,7 +36,16 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.harness import Postgres, closed_loop, free_port, lab_postgres, log_dropped, photo, start_service
+from benchmarks.harness import (
+    Postgres,
+    closed_loop,
+    free_port,
+    lab_postgres,
+    log_dropped,
+    photo,
+    start_service,
+    stat_cpu,
+)
 from benchmarks.wrk import wrk
 from services.inference.runtime import OnnxClassifier
 from services.inference.settings import DEFAULT_MODELS, ServiceSettings
@@ -93,9 +102,7 @@ def host_cpu() -> tuple[float, float]:
 
 def process_cpu(pid: int) -> float:
     """Seconds of CPU one process (all its threads) has used."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rpartition(")")[2].split()
-    return _ticks_to_s(int(fields[11]) + int(fields[12]))
+    return stat_cpu(f"/proc/{pid}/stat")[1]
 
 
 def own_cpu() -> float:

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from prometheus_client import CollectorRegistry
 
-from benchmarks.harness import closed_loop, free_port, http_caller, photo, start_service
+from benchmarks.harness import closed_loop, free_port, http_caller, photo, start_service, stat_cpu
 from services.inference.metrics import ServiceMetrics
 from services.inference.pipeline import Prediction
 from services.inference.postprocessing import ClassScore
@@ -53,9 +53,7 @@ NAMES = ("on", "off")
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return stat_cpu(f"/proc/{pid}/stat")[1]
 
 
 @dataclass
