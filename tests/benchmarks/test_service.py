@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from benchmarks.service import Cell, Run, multipart, v2_bytes
+from benchmarks.service import Cell, Run, extra_row, multipart, v2_bytes
 from benchmarks.wrk import parse, wrk
 
 WRK_REPORT = """Running 6s test @ http://127.0.0.1:8000/v1/predict
@@ -51,6 +51,14 @@ def test_the_ratio_pairs_each_rounds_runs_and_takes_the_median():
     assert cell.ratios == pytest.approx([0.9, 0.95, 0.8])
     assert cell.ratio == pytest.approx(0.9)
     assert cell.cpu_ratio == pytest.approx(0.9)  # two busy cores: CPU per image is 2 / rate
+
+
+def test_a_request_form_is_compared_with_its_own_in_process_run():
+    row = extra_row(
+        "int8", "v1 multipart", 224, Run(180.0, 0.05, 0, 0.0, 0.0, 0.01), Run(240.0, 0.01, 0, 0.0, 0.0, 0.008)
+    )
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[2:5] == ["180.0", "240.0", "0.750"]
 
 
 def test_the_multipart_body_holds_the_image_in_the_field_file():
