@@ -13,7 +13,7 @@ machine whose speed swings gives noisy rounds, not a biased median. Every run al
 that neither the service, its PostgreSQL, this process nor wrk used (other processes of the host:
 "foreign") and the CPU the hypervisor took (steal), so a noisy run shows as one. Then, once per model,
 the forms the Python client used to measure: a multipart upload and a v2 BYTES request (tritonclient's
-encoding).
+encoding), each against an in-process run of its own made just before it.
 
 Prints Markdown tables; exits 1 if any request failed. The target (issue 15) is a ratio >= 0.92 in
 every cell. wrk comes from Debian (`apt-get install wrk`).
