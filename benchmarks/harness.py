@@ -136,6 +136,11 @@ def stat_cpu(path: str) -> tuple[int, float]:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU one process (all its threads) has used."""
+    return stat_cpu(f"/proc/{pid}/stat")[1]
+
+
 @dataclass
 class Postgres:
     """A running PostgreSQL: the prediction log's URL, and the CPU its server processes have used."""

@@ -16,8 +16,7 @@ import subprocess
 
 import psycopg
 
-from benchmarks.harness import lab_postgres, log_dropped
-from benchmarks.service import free_port, photo, start_service
+from benchmarks.harness import free_port, lab_postgres, log_dropped, photo, start_service
 from benchmarks.telemetry import Comparison, Runs, measure_together, print_runs
 from services.inference.settings import DEFAULT_MODEL
 

@@ -43,8 +43,8 @@ from benchmarks.harness import (
     lab_postgres,
     log_dropped,
     photo,
+    process_cpu,
     start_service,
-    stat_cpu,
 )
 from benchmarks.wrk import wrk
 from services.inference.runtime import OnnxClassifier
@@ -98,11 +98,6 @@ def host_cpu() -> tuple[float, float]:
         fields = [int(x) for x in stat.readline().split()[1:]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
     return _ticks_to_s(user + nice + system + irq + softirq), _ticks_to_s(steal)
-
-
-def process_cpu(pid: int) -> float:
-    """Seconds of CPU one process (all its threads) has used."""
-    return stat_cpu(f"/proc/{pid}/stat")[1]
 
 
 def own_cpu() -> float:

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from prometheus_client import CollectorRegistry
 
-from benchmarks.harness import closed_loop, free_port, http_caller, photo, start_service, stat_cpu
+from benchmarks.harness import closed_loop, free_port, http_caller, photo, process_cpu, start_service
 from services.inference.metrics import ServiceMetrics
 from services.inference.pipeline import Prediction
 from services.inference.postprocessing import ClassScore
@@ -49,11 +49,6 @@ from telemetry.provider import create_meter_provider
 from telemetry.sampling import DetailSampler
 
 NAMES = ("on", "off")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux)."""
-    return stat_cpu(f"/proc/{pid}/stat")[1]
 
 
 @dataclass
@@ -89,10 +84,10 @@ def print_runs(what: str, runs: dict[str, Runs]) -> None:
 
 
 def measure(port: int, pid: int, body: bytes, concurrency: int, seconds: float, runs: Runs) -> None:
-    before = cpu_seconds(pid)
+    before = process_cpu(pid)
     result = closed_loop("", http_caller(port, body), concurrency, seconds)
     runs.rates.append(result.rate)
-    runs.cpu_ms.append(1000 * (cpu_seconds(pid) - before) / max(result.images, 1))
+    runs.cpu_ms.append(1000 * (process_cpu(pid) - before) / max(result.images, 1))
     runs.errors += result.errors
 
 

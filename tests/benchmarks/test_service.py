@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from benchmarks.service import Cell, Run, extra_row, multipart, v2_bytes
+from benchmarks.harness import Postgres
+from benchmarks.service import Cell, Run, extra_row, multipart, switch_interval, v2_bytes
 from benchmarks.wrk import parse, wrk
 
 WRK_REPORT = """Running 6s test @ http://127.0.0.1:8000/v1/predict
@@ -107,11 +111,6 @@ def test_wrk_posts_the_file_with_its_headers_and_counts_the_failures(tmp_path):
 
 
 def test_the_postgres_cpu_counts_the_servers_own_cpu():
-    import os
-    import time
-
-    from benchmarks.harness import Postgres
-
     sum(i * i for i in range(300_000))  # some CPU of this process, the "server" here
     burnt = time.process_time()
     assert Postgres("postgresql://unused", os.getpid()).cpu_s() >= burnt - 0.05
@@ -119,10 +118,6 @@ def test_the_postgres_cpu_counts_the_servers_own_cpu():
 
 
 def test_the_in_process_runs_take_the_services_switch_interval_and_give_it_back():
-    import sys
-
-    from benchmarks.service import switch_interval
-
     before = sys.getswitchinterval()
     with switch_interval(0.0003):
         assert sys.getswitchinterval() == pytest.approx(0.0003)
